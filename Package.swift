@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "migledger",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "migledger", targets: ["migledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2",
+                       providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
+
+        .target(name: "MigCore", swiftSettings: strict),
+        .target(name: "MigGit", dependencies: ["CGit2", "MigCore"], swiftSettings: strict),
+        .target(name: "MigSQL", dependencies: ["CPgQuery", "MigCore"], swiftSettings: strict),
+        .target(name: "MigFormats", dependencies: ["MigCore"], swiftSettings: strict),
+        .target(name: "MigPolicy",
+                dependencies: ["MigCore", "Yams",
+                               .product(name: "OrderedCollections", package: "swift-collections")],
+                swiftSettings: strict,
+                plugins: ["EmbedPresetsPlugin"]),
+        .target(name: "MigledgerKit",
+                dependencies: ["MigCore", "MigGit", "MigSQL", "MigFormats", "MigPolicy", "CCurl",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        .executableTarget(name: "migledger",
+                          dependencies: ["MigledgerKit", "MigPolicy", "MigCore",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")],
+                          swiftSettings: strict),
+
+        .executableTarget(name: "EmbedPresets", swiftSettings: strict),
+        .plugin(name: "EmbedPresetsPlugin", capability: .buildTool(), dependencies: ["EmbedPresets"]),
+
+        .target(name: "TestSupport", dependencies: ["MigCore"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "MigGitTests", dependencies: ["MigGit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MigPolicyTests", dependencies: ["MigPolicy", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MigFormatsTests", dependencies: ["MigFormats", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MigledgerKitTests",
+                    dependencies: ["MigledgerKit", "migledger", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,3 @@
+enum PolicyModule {
+    static let presetNames = EmbeddedPresets.sources.keys.sorted()
+}
