@@ -1,0 +1,38 @@
+internal import CGit2
+
+/// libgit2 needs one global initialisation before any call; `ensure()` does it once per process.
+enum Library {
+    private static let initialised: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func ensure() {
+        _ = initialised
+    }
+
+    /// The linked libgit2's version, e.g. "1.5.1".
+    static var version: String {
+        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+}
+
+/// The version of the libgit2 library this binary runs with.
+public var libgit2Version: String { Library.version }
+
+/// Owns one libgit2 object handle and frees it with the matching `git_*_free` when released.
+final class Owned {
+    let pointer: OpaquePointer
+    private let free: (OpaquePointer) -> Void
+
+    init(_ pointer: OpaquePointer, free: @escaping (OpaquePointer) -> Void) {
+        self.pointer = pointer
+        self.free = free
+    }
+
+    deinit {
+        free(pointer)
+    }
+}

@@ -1,0 +1,258 @@
+internal import CGit2
+
+/// An open git repository (work tree or bare). One instance owns one `git_repository`.
+///
+/// Not thread-safe, like the handle it wraps: use one instance per task.
+public final class Repository {
+    let handle: Owned
+
+    private init(pointer: OpaquePointer) {
+        handle = Owned(pointer) { git_repository_free($0) }
+    }
+
+    /// Opens the repository containing `path` (searching upwards like git; nil: the current
+    /// directory). Git's own variables in `environment` win, as they do for git: `GIT_DIR` names
+    /// the repository, and `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES` add the
+    /// object folders a hook must read, or a push's quarantined objects stay invisible.
+    public static func open(at path: String? = nil, environment: [String: String] = [:]) throws(GitError) -> Repository {
+        Library.ensure()
+        var pointer: OpaquePointer?
+        let gitDirectory = environment["GIT_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let location = gitDirectory ?? path ?? "."
+        let flags = gitDirectory == nil ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        try check(git_repository_open_ext(&pointer, location, flags, nil),
+                  "opening the repository at \(location)")
+        let repository = Repository(pointer: pointer!)
+        var objectFolders: [String] = []
+        if let objects = environment["GIT_OBJECT_DIRECTORY"], !objects.isEmpty { objectFolders.append(objects) }
+        if let alternates = environment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
+            objectFolders += alternates.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        if !objectFolders.isEmpty { try repository.addObjectFolders(objectFolders) }
+        return repository
+    }
+
+    /// Makes objects in further folders readable. Reading is all a hook does, so the quarantine
+    /// folder serves as an alternate of the main object store rather than replacing it.
+    private func addObjectFolders(_ folders: [String]) throws(GitError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, handle.pointer), "opening the object database")
+        let owned = Owned(odb!) { git_odb_free($0) }
+        for folder in folders {
+            try check(git_odb_add_disk_alternate(owned.pointer, folder), "adding object folder \(folder)")
+        }
+    }
+
+    /// Creates a new repository (used by `init` tests and the demo).
+    public static func create(at path: String, bare: Bool) throws(GitError) -> Repository {
+        Library.ensure()
+        var pointer: OpaquePointer?
+        try check(git_repository_init(&pointer, path, bare ? 1 : 0), "creating a repository at \(path)")
+        return Repository(pointer: pointer!)
+    }
+
+    public var isBare: Bool { git_repository_is_bare(handle.pointer) == 1 }
+
+    /// A shallow clone lacks history: ancestry questions across its boundary have no answer.
+    public var isShallow: Bool { git_repository_is_shallow(handle.pointer) == 1 }
+
+    /// The `.git` folder (or the bare repository's folder), with a trailing slash.
+    public var gitDirectory: String { String(cString: git_repository_path(handle.pointer)) }
+
+    /// The work tree's root, nil for a bare repository.
+    public var workDirectory: String? {
+        git_repository_workdir(handle.pointer).map { String(cString: $0) }
+    }
+
+    /// Resolves a revision (`HEAD`, a branch, a tag, `abc123^`, a full id) to the commit it names.
+    public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, handle.pointer, revision), "resolving '\(revision)'")
+        let owned = Owned(object!) { git_object_free($0) }
+        var commit: OpaquePointer?
+        try check(git_object_peel(&commit, owned.pointer, GIT_OBJECT_COMMIT),
+                  "'\(revision)' does not name a commit")
+        let ownedCommit = Owned(commit!) { git_object_free($0) }
+        return ObjectID(git_object_id(ownedCommit.pointer))
+    }
+
+    /// True when an object with this id is in the object database (or its alternates).
+    public func contains(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle.pointer) == 0, let odb else { return false }
+        let owned = Owned(odb) { git_odb_free($0) }
+        var oid = id.oid
+        return git_odb_exists(owned.pointer, &oid) == 1
+    }
+
+    /// The commit with this id.
+    public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+        let commit = try lookupCommit(id)
+        return Repository.commitInfo(commit.pointer, id: id)
+    }
+
+    func lookupCommit(_ id: ObjectID) throws(GitError) -> Owned {
+        var oid = id.oid
+        var pointer: OpaquePointer?
+        try check(git_commit_lookup(&pointer, handle.pointer, &oid), "reading commit \(id.shortHex)")
+        return Owned(pointer!) { git_commit_free($0) }
+    }
+
+    static func commitInfo(_ commit: OpaquePointer, id: ObjectID) -> CommitInfo {
+        var parents: [ObjectID] = []
+        let count = git_commit_parentcount(commit)
+        parents.reserveCapacity(Int(count))
+        for index in 0..<count {
+            parents.append(ObjectID(git_commit_parent_id(commit, index)))
+        }
+        return CommitInfo(
+            id: id,
+            tree: ObjectID(git_commit_tree_id(commit)),
+            parents: parents,
+            author: Signature(git_commit_author(commit)),
+            committer: Signature(git_commit_committer(commit)),
+            message: git_commit_message(commit).map { String(cString: $0) } ?? ""
+        )
+    }
+
+    /// The id of the tree of a commit, without parsing anything else.
+    public func treeID(ofCommit id: ObjectID) throws(GitError) -> ObjectID {
+        let commit = try lookupCommit(id)
+        return ObjectID(git_commit_tree_id(commit.pointer))
+    }
+
+    /// The commit a reference points at, following symbolic refs and peeling tags; nil when the
+    /// reference does not exist.
+    public func referenceTarget(_ name: String) throws(GitError) -> ObjectID? {
+        var pointer: OpaquePointer?
+        let result = git_reference_lookup(&pointer, handle.pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "reading reference \(name)")
+        let reference = Owned(pointer!) { git_reference_free($0) }
+        var resolved: OpaquePointer?
+        let resolveResult = git_reference_resolve(&resolved, reference.pointer)
+        if resolveResult == GIT_ENOTFOUND.rawValue { return nil }
+        try check(resolveResult, "resolving reference \(name)")
+        let direct = Owned(resolved!) { git_reference_free($0) }
+        guard let target = git_reference_target(direct.pointer) else { return nil }
+        return ObjectID(target)
+    }
+
+    /// The branch `HEAD` names (`refs/heads/main`), even when that branch has no commit yet.
+    public var headReferenceName: String? {
+        var pointer: OpaquePointer?
+        guard git_reference_lookup(&pointer, handle.pointer, "HEAD") == 0, let pointer else { return nil }
+        let head = Owned(pointer) { git_reference_free($0) }
+        return git_reference_symbolic_target(head.pointer).map { String(cString: $0) }
+    }
+
+    /// References whose names match a libgit2 glob (`*` also matches `/`), with their targets,
+    /// peeled commits, annotated tags and dates read at once. Pass nil for every reference.
+    public func references(matching glob: String? = nil) throws(GitError) -> [ReferenceInfo] {
+        var iterator: OpaquePointer?
+        if let glob {
+            try check(git_reference_iterator_glob_new(&iterator, handle.pointer, glob), "listing references")
+        } else {
+            try check(git_reference_iterator_new(&iterator, handle.pointer), "listing references")
+        }
+        let owned = Owned(iterator!) { git_reference_iterator_free($0) }
+        var references: [ReferenceInfo] = []
+        while true {
+            var pointer: OpaquePointer?
+            let result = git_reference_next(&pointer, owned.pointer)
+            if result == GIT_ITEROVER.rawValue { break }
+            try check(result, "listing references")
+            let reference = Owned(pointer!) { git_reference_free($0) }
+            if let info = try referenceInfo(reference) { references.append(info) }
+        }
+        return references
+    }
+
+    private func referenceInfo(_ reference: Owned) throws(GitError) -> ReferenceInfo? {
+        let name = String(cString: git_reference_name(reference.pointer))
+        var resolvedPointer: OpaquePointer?
+        guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else {
+            return nil
+        }
+        let resolved = Owned(resolvedPointer) { git_reference_free($0) }
+        guard let targetPointer = git_reference_target(resolved.pointer) else { return nil }
+        let target = ObjectID(targetPointer)
+        let tag = try annotatedTag(target)
+        let commitID = try peelToCommit(tag?.target ?? target)
+        var date = tag?.tagger?.time
+        if date == nil, let commitID {
+            date = try commit(commitID).committer.time
+        }
+        return ReferenceInfo(name: name, target: target, commit: commitID, tag: tag, date: date)
+    }
+
+    /// The annotated tag with this id, or nil when the object is not a tag.
+    public func annotatedTag(_ id: ObjectID) throws(GitError) -> TagInfo? {
+        var oid = id.oid
+        var pointer: OpaquePointer?
+        let result = git_object_lookup(&pointer, handle.pointer, &oid, GIT_OBJECT_ANY)
+        try check(result, "reading object \(id.shortHex)")
+        let object = Owned(pointer!) { git_object_free($0) }
+        guard git_object_type(object.pointer) == GIT_OBJECT_TAG else { return nil }
+        let tag = object.pointer
+        return TagInfo(
+            id: id,
+            name: String(cString: git_tag_name(tag)),
+            target: ObjectID(git_tag_target_id(tag)),
+            tagger: git_tag_tagger(tag).map { Signature($0) },
+            message: git_tag_message(tag).map { String(cString: $0) } ?? ""
+        )
+    }
+
+    /// The commit an object peels to (following tag chains), or nil for trees and blobs.
+    public func peelToCommit(_ id: ObjectID) throws(GitError) -> ObjectID? {
+        var oid = id.oid
+        var pointer: OpaquePointer?
+        try check(git_object_lookup(&pointer, handle.pointer, &oid, GIT_OBJECT_ANY), "reading object \(id.shortHex)")
+        let object = Owned(pointer!) { git_object_free($0) }
+        var peeled: OpaquePointer?
+        let result = git_object_peel(&peeled, object.pointer, GIT_OBJECT_COMMIT)
+        guard result == 0, let peeled else { return nil }
+        let owned = Owned(peeled) { git_object_free($0) }
+        return ObjectID(git_object_id(owned.pointer))
+    }
+
+    /// True when `commit` has `ancestor` in its history (a commit is not its own descendant).
+    public func isDescendant(_ commit: ObjectID, of ancestor: ObjectID) throws(GitError) -> Bool {
+        var commitOID = commit.oid, ancestorOID = ancestor.oid
+        let result = git_graph_descendant_of(handle.pointer, &commitOID, &ancestorOID)
+        try check(result, "testing ancestry of \(commit.shortHex)")
+        return result == 1
+    }
+
+    /// The best common ancestor of two commits, nil when they share no history.
+    public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws(GitError) -> ObjectID? {
+        var out = git_oid()
+        var oneOID = one.oid, twoOID = two.oid
+        let result = git_merge_base(&out, handle.pointer, &oneOID, &twoOID)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "finding the merge base of \(one.shortHex) and \(two.shortHex)")
+        return ObjectID(out)
+    }
+
+    /// A value of git's configuration (repository, then global and system), or nil when unset.
+    public func configString(_ key: String) throws(GitError) -> String? {
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, handle.pointer), "reading git configuration")
+        let owned = Owned(config!) { git_config_free($0) }
+        var value: UnsafePointer<CChar>?
+        let result = git_config_get_string(&value, owned.pointer, key)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "reading git configuration '\(key)'")
+        return value.map { String(cString: $0) }
+    }
+}
+
+extension Signature {
+    init(_ pointer: UnsafePointer<git_signature>) {
+        let signature = pointer.pointee
+        self.init(name: signature.name.map { String(cString: $0) } ?? "",
+                  email: signature.email.map { String(cString: $0) } ?? "",
+                  time: GitTime(seconds: signature.when.time, offsetMinutes: signature.when.offset))
+    }
+}
