@@ -135,7 +135,7 @@ public final class Repository {
         try check(resolveResult, "resolving reference \(name)")
         let direct = Owned(resolved!) { git_reference_free($0) }
         guard let target = git_reference_target(direct.pointer) else { return nil }
-        return ObjectID(target)
+        return try peelToCommit(ObjectID(target))
     }
 
     /// The branch `HEAD` names (`refs/heads/main`), even when that branch has no commit yet.

@@ -34,7 +34,8 @@ public final class RevisionWalk {
         try check(git_revwalk_hide(walker.pointer, &oid), "hiding \(id.shortHex) from the walk")
     }
 
-    /// Hides everything reachable from references matching a glob such as `refs/*`.
+    /// Hides everything reachable from references matching a glob such as `refs/*`. As in
+    /// libgit2, a glob without `*`, `?` or `[` gets `/*` appended, so it names a folder of refs.
     public func hideReferences(matching glob: String) throws(GitError) {
         try check(git_revwalk_hide_glob(walker.pointer, glob), "hiding references \(glob) from the walk")
     }
