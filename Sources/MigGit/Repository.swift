@@ -146,9 +146,10 @@ public final class Repository {
         return git_reference_symbolic_target(head.pointer).map { String(cString: $0) }
     }
 
-    /// References whose names match a libgit2 glob (`*` also matches `/`), with their targets,
-    /// peeled commits, annotated tags and dates read at once. Pass nil for every reference.
-    public func references(matching glob: String? = nil) throws(GitError) -> [ReferenceInfo] {
+    /// References whose names match a libgit2 glob (`*` also matches `/`; nil: all), with their
+    /// targets and peeled commits, and with `details` their annotated tags and dates too.
+    /// Without details nothing but the refs is read where packed-refs records the peeled ids.
+    public func references(matching glob: String? = nil, details: Bool = true) throws(GitError) -> [ReferenceInfo] {
         var iterator: OpaquePointer?
         if let glob {
             try check(git_reference_iterator_glob_new(&iterator, handle.pointer, glob), "listing references")
@@ -163,12 +164,12 @@ public final class Repository {
             if result == GIT_ITEROVER.rawValue { break }
             try check(result, "listing references")
             let reference = Owned(pointer!) { git_reference_free($0) }
-            if let info = try referenceInfo(reference) { references.append(info) }
+            if let info = try referenceInfo(reference, details: details) { references.append(info) }
         }
         return references
     }
 
-    private func referenceInfo(_ reference: Owned) throws(GitError) -> ReferenceInfo? {
+    private func referenceInfo(_ reference: Owned, details: Bool) throws(GitError) -> ReferenceInfo? {
         let name = String(cString: git_reference_name(reference.pointer))
         var resolvedPointer: OpaquePointer?
         guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else {
@@ -177,6 +178,15 @@ public final class Repository {
         let resolved = Owned(resolvedPointer) { git_reference_free($0) }
         guard let targetPointer = git_reference_target(resolved.pointer) else { return nil }
         let target = ObjectID(targetPointer)
+        guard details else {
+            var peeled: OpaquePointer?
+            guard git_reference_peel(&peeled, resolved.pointer, GIT_OBJECT_COMMIT) == 0, let peeled else {
+                return ReferenceInfo(name: name, target: target, commit: nil, tag: nil, date: nil)
+            }
+            let object = Owned(peeled) { git_object_free($0) }
+            return ReferenceInfo(name: name, target: target, commit: ObjectID(git_object_id(object.pointer)),
+                                 tag: nil, date: nil)
+        }
         let tag = try annotatedTag(target)
         let commitID = try peelToCommit(tag?.target ?? target)
         var date = tag?.tagger?.time

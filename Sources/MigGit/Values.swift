@@ -55,9 +55,9 @@ public struct ReferenceInfo: Sendable, Hashable {
     public let target: ObjectID
     /// The commit the ref peels to, or nil when it points at a tree or blob.
     public let commit: ObjectID?
-    /// The annotated tag, when the ref points at one.
+    /// The annotated tag, when the ref points at one (read only with details).
     public let tag: TagInfo?
-    /// The annotated tag's date, else the commit's committer date.
+    /// The annotated tag's date, else the commit's committer date (read only with details).
     public let date: GitTime?
 }
 

@@ -1,0 +1,235 @@
+public import MigCore
+public import MigGit
+public import MigPolicy
+import Foundation
+
+/// How the ledger treats a file found in a migration folder, decided from its path alone so a
+/// sync never has to read file contents.
+public enum TrackedRole: Sendable, Hashable {
+    /// A migration file: deployed bytes are immutable.
+    case migration
+    /// A migration that the tool re-runs when it changes (Flyway `R__`): not ledgered.
+    case mutable
+    /// Not a migration.
+    case other
+}
+
+/// A migration folder the ledger follows, with its format's file classifier.
+public struct TrackedFolder: Sendable {
+    public let path: RepoPath
+    /// Classifies a path relative to `path`.
+    public let role: @Sendable (RepoPath) -> TrackedRole
+
+    public init(path: RepoPath, role: @escaping @Sendable (RepoPath) -> TrackedRole) {
+        self.path = path
+        self.role = role
+    }
+}
+
+/// What one recorded deploy did.
+public struct DeployRecord: Sendable, Hashable {
+    public let marker: String
+    public let commit: ObjectID
+    public let deployedAt: GitTime
+    public let added: [RepoPath]
+    public let drift: [RepoPath]
+    public let deleted: [RepoPath]
+    public let rolledBack: [RepoPath]
+}
+
+/// The outcome of syncing one environment.
+public struct SyncReport: Sendable {
+    public let environment: String
+    /// Deploys appended (or that would be, in a dry run), in deploy order.
+    public let deploys: [DeployRecord]
+    /// Markers skipped because the ledger already has them.
+    public let alreadyRecorded: Int
+    /// Markers that peel to no commit (a tag of a tree or blob), by name.
+    public let unusableMarkers: [String]
+    /// How many times the ref update lost a race and the sync started again.
+    public let retries: Int
+    public let tip: ObjectID?
+}
+
+/// Appends deploys to an environment's ledger (DESIGN §3, `ledger sync` and `ledger record`).
+public struct LedgerSync {
+    public let repository: Repository
+    public let folders: [TrackedFolder]
+    /// Bound on compare-and-swap retries when several syncs run at once.
+    public var maxAttempts = 100
+
+    public init(repository: Repository, folders: [TrackedFolder]) {
+        self.repository = repository
+        self.folders = folders
+    }
+
+    /// Every deploy marker of `environment` that the ledger lacks, appended in deploy order.
+    public func sync(_ environment: Policy.Environment, dryRun: Bool = false) throws -> SyncReport {
+        try appendLoop(environment.name, dryRun: dryRun) { state in
+            let recorded = state.recordedDeploys
+            var unusable: [String] = []
+            var fresh: [DeployMarker] = []
+            var skipped = 0
+            for reference in try candidateReferences(environment) {
+                guard let commit = reference.commit else {
+                    unusable.append(reference.name)
+                    continue
+                }
+                if recorded.contains(DeployKey(marker: reference.name, commit: commit)) {
+                    skipped += 1
+                    continue
+                }
+                let date = try deployDate(of: reference, commit: commit)
+                fresh.append(DeployMarker(name: reference.name, commit: commit, date: date))
+            }
+            return (fresh.sorted(by: DeployMarker.deployOrder), skipped, unusable)
+        }
+    }
+
+    /// Records an explicit deploy of `commit`; a commit the ledger already has is a no-op.
+    public func record(environment: String, commit: ObjectID, at time: GitTime,
+                       dryRun: Bool = false) throws -> SyncReport {
+        try appendLoop(environment, dryRun: dryRun) { state in
+            if state.commits.contains(where: { $0.message.sourceCommit == commit }) {
+                return ([], 1, [])
+            }
+            return ([DeployMarker(name: LedgerMessage.recordMarker, commit: commit, date: time)], 0, [])
+        }
+    }
+
+    private func candidateReferences(_ environment: Policy.Environment) throws(GitError) -> [ReferenceInfo] {
+        var seen: Set<String> = []
+        var references: [ReferenceInfo] = []
+        for glob in environment.deploys {
+            for reference in try repository.references(matching: glob.pattern, details: false)
+            where glob.matches(reference.name) && seen.insert(reference.name).inserted {
+                references.append(reference)
+            }
+        }
+        return references
+    }
+
+    private func deployDate(of reference: ReferenceInfo, commit: ObjectID) throws(GitError) -> GitTime {
+        if reference.target != commit, let tagger = try repository.annotatedTag(reference.target)?.tagger {
+            return tagger.time
+        }
+        return try repository.commit(commit).committer.time
+    }
+
+    /// Reads the ledger, plans the new deploys, writes them and moves the ref compare-and-swap;
+    /// a lost race starts again from the ref's new value, so nothing is lost or doubled.
+    private func appendLoop(_ environment: String, dryRun: Bool,
+                            plan: (LedgerState) throws -> ([DeployMarker], Int, [String])) throws -> SyncReport {
+        let store = LedgerStore(repository: repository)
+        var attempt = 0
+        while true {
+            let state = try store.read(environment)
+            let (markers, skipped, unusable) = try plan(state)
+            var ledger = WorkingLedger(state: state)
+            var records: [DeployRecord] = []
+            var parent = state.last
+            for marker in markers {
+                let (record, message, additions) = try ledger.apply(marker, environment: environment,
+                                                                    repository: repository, folders: folders)
+                records.append(record)
+                if !dryRun {
+                    parent = try store.writeCommit(parent: parent, message: message, additions: additions)
+                }
+            }
+            guard !dryRun, let newTip = parent?.id, newTip != state.tip else {
+                return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
+                                  unusableMarkers: unusable, retries: attempt, tip: state.tip)
+            }
+            do {
+                try store.publish(environment, from: state.tip, to: newTip)
+                return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
+                                  unusableMarkers: unusable, retries: attempt, tip: newTip)
+            } catch {
+                guard error.code == .modified || error.code == .locked else { throw error }
+                attempt += 1
+                guard attempt < maxAttempts else {
+                    throw GitError(code: .modified, operation: "updating \(LedgerStore.refName(environment))",
+                                   message: "other writers kept changing the ledger; gave up after \(attempt) attempts, nothing was lost — run the sync again")
+                }
+                usleep(UInt32.random(in: 1_000...20_000))
+            }
+        }
+    }
+}
+
+/// The ledger as it grows during one sync: deployed blobs by path and where each came from,
+/// and the migration-folder trees of the last deploy, which the next deploy is compared with.
+private struct WorkingLedger {
+    var blobs: [RepoPath: (blob: ObjectID, source: ObjectID)]
+    var previousCommit: ObjectID?
+    var previousFolders: [ObjectID?]?
+
+    init(state: LedgerState) {
+        blobs = state.entries.mapValues { ($0.blob, $0.sourceCommit) }
+        previousCommit = state.last?.message.sourceCommit
+    }
+
+    /// Compares the marker's migration folders with the previous deploy's (tree ids first, a
+    /// diff only where a folder changed) and turns the differences into ledger changes.
+    mutating func apply(_ marker: DeployMarker, environment: String, repository: Repository,
+                        folders: [TrackedFolder]) throws -> (DeployRecord, LedgerMessage, [TreeUpdate]) {
+        let tree = try repository.treeID(ofCommit: marker.commit)
+        let current = try folders.map { folder throws(GitError) in
+            try folderTree(folder.path, in: tree, repository: repository)
+        }
+        let previous: [ObjectID?]
+        if let previousFolders {
+            previous = previousFolders
+        } else if let previousCommit, repository.contains(previousCommit) {
+            let previousTree = try repository.treeID(ofCommit: previousCommit)
+            previous = try folders.map { folder throws(GitError) in
+                try folderTree(folder.path, in: previousTree, repository: repository)
+            }
+        } else {
+            previous = folders.map { _ in nil }
+        }
+
+        var added: [RepoPath] = [], additions: [TreeUpdate] = []
+        var drift: [LedgerMessage.Drifted] = [], deleted: [RepoPath] = [], rolledBack: [RepoPath] = []
+        for (index, folder) in folders.enumerated() where current[index] != previous[index] {
+            for delta in try repository.diff(from: previous[index], to: current[index]) {
+                let relative = delta.status == .deleted ? delta.oldPath : delta.newPath
+                guard folder.role(relative) == .migration else { continue }
+                let path = folder.path.appending(relative)
+                switch delta.status {
+                case .deleted:
+                    guard let deployed = blobs[path] else { continue }
+                    if try marker.commit == deployed.source
+                        || repository.isDescendant(marker.commit, of: deployed.source) {
+                        deleted.append(path)
+                    } else {
+                        rolledBack.append(path)
+                    }
+                default:
+                    if let deployed = blobs[path] {
+                        if deployed.blob != delta.newID {
+                            drift.append(LedgerMessage.Drifted(path: path, blob: delta.newID))
+                        }
+                    } else if delta.newMode != 0o160000 && delta.newMode != 0o120000 {
+                        blobs[path] = (delta.newID, marker.commit)
+                        added.append(path)
+                        additions.append(TreeUpdate(path: path, id: delta.newID, fileMode: 0o100644))
+                    }
+                }
+            }
+        }
+        previousFolders = current
+        previousCommit = marker.commit
+        let message = LedgerMessage(environment: environment, sourceCommit: marker.commit, marker: marker.name,
+                                    deployedAt: marker.date, added: added, drift: drift, deleted: deleted,
+                                    rolledBack: rolledBack)
+        let record = DeployRecord(marker: marker.name, commit: marker.commit, deployedAt: marker.date,
+                                  added: added, drift: drift.map(\.path), deleted: deleted, rolledBack: rolledBack)
+        return (record, message, additions)
+    }
+
+    private func folderTree(_ path: RepoPath, in tree: ObjectID, repository: Repository) throws(GitError) -> ObjectID? {
+        guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .tree else { return nil }
+        return entry.id
+    }
+}

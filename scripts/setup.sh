@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what migledger needs to build and test on Debian/Ubuntu, skipping what is present.
+set -euo pipefail
+
+packages=(libgit2-dev libcurl4-openssl-dev libpg-query-dev git pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null || { echo "error: the Swift 6 toolchain is not on PATH" >&2; exit 3; }
