@@ -1,4 +1,5 @@
 public import MigGit
+import MigPolicy
 
 /// The process exit codes of DESIGN §4.
 public enum ExitStatus: Int32, Sendable {
@@ -31,6 +32,7 @@ extension ExitStatus {
     public static func forError(_ error: any Error) -> ExitStatus {
         switch error {
         case let error as UserFacingError: error.status
+        case is PolicyError: .usage
         case is GitError: .failure
         case let error as any ExitStatusProviding: error.exitStatus
         default: .failure

@@ -9,7 +9,7 @@ public enum LinkedLibraries {
     }
 
     private static var curlVersion: String {
-        guard let info = curl_version_info(CURLVERSION_NOW), let version = info.pointee.version else {
+        guard let info = curl_version_info(CURLVERSION_FIRST), let version = info.pointee.version else {
             return "libcurl"
         }
         return "libcurl \(String(cString: version))"

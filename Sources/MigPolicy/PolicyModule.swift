@@ -1,3 +1,0 @@
-enum PolicyModule {
-    static let presetNames = EmbeddedPresets.sources.keys.sorted()
-}
