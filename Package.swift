@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "MigFormatsTests", dependencies: ["MigFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MigLedgerTests", dependencies: ["MigLedger", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MigledgerKitTests",
-                    dependencies: ["MigledgerKit", "migledger", "TestSupport"], swiftSettings: strict),
+                    dependencies: ["MigledgerKit", "MigReport", "migledger", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -79,6 +79,25 @@ public enum FindingReport {
         let commit: String?
         let author: String?
 
+        enum CodingKeys: String, CodingKey {
+            case rule, severity, path, line, column, message, help, environments, commit, author
+        }
+
+        /// Absent values are written as `null`, so every finding has the same keys.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rule, forKey: .rule)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(path, forKey: .path)
+            try container.encode(line, forKey: .line)
+            try container.encode(column, forKey: .column)
+            try container.encode(message, forKey: .message)
+            try container.encode(help, forKey: .help)
+            try container.encode(environments, forKey: .environments)
+            try container.encode(commit, forKey: .commit)
+            try container.encode(author, forKey: .author)
+        }
+
         init(_ finding: Finding) {
             rule = finding.rule
             severity = finding.severity.rawValue

@@ -130,9 +130,13 @@ public enum Initializer {
             "# environment refs, environment branches). `after:` makes promotion explicit.",
             "environments:",
         ]
+        let names = Set(environments.map(\.name))
         for environment in environments {
             lines.append("  \(environment.name):")
             lines.append("    deploys: [\(environment.deploys.map(yamlString).joined(separator: ", "))]")
+            if environment.name == "production", names.contains("staging") {
+                lines.append("    after: [staging]              # a migration reaches production only after staging ran it")
+            }
         }
         lines += [
             "",

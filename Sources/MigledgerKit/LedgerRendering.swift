@@ -95,6 +95,22 @@ public enum LedgerRendering {
         let drift: [ShowEvent]
         let deletions: [ShowEvent]
         let rollbacks: [ShowEvent]
+
+        enum CodingKeys: String, CodingKey {
+            case name, ref, tip, entries, drift, deletions, rollbacks
+        }
+
+        /// `tip` is `null` for an environment without a ledger, rather than missing.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(ref, forKey: .ref)
+            try container.encode(tip, forKey: .tip)
+            try container.encode(entries, forKey: .entries)
+            try container.encode(drift, forKey: .drift)
+            try container.encode(deletions, forKey: .deletions)
+            try container.encode(rollbacks, forKey: .rollbacks)
+        }
     }
 
     private struct ShowEntry: Encodable {
@@ -109,6 +125,16 @@ public enum LedgerRendering {
             case version, path, blob, marker
             case sourceCommit = "source_commit"
             case deployedAt = "deployed_at"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(version, forKey: .version)
+            try container.encode(path, forKey: .path)
+            try container.encode(blob, forKey: .blob)
+            try container.encode(sourceCommit, forKey: .sourceCommit)
+            try container.encode(marker, forKey: .marker)
+            try container.encode(deployedAt, forKey: .deployedAt)
         }
     }
 
@@ -125,6 +151,16 @@ public enum LedgerRendering {
             case sourceCommit = "source_commit"
             case deployedAt = "deployed_at"
             case ledgerCommit = "ledger_commit"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(blob, forKey: .blob)
+            try container.encode(sourceCommit, forKey: .sourceCommit)
+            try container.encode(marker, forKey: .marker)
+            try container.encode(deployedAt, forKey: .deployedAt)
+            try container.encode(ledgerCommit, forKey: .ledgerCommit)
         }
     }
 }

@@ -94,21 +94,21 @@ public enum LedgerService {
         switch event.kind {
         case .drift:
             rule = "modified-deployed-migration"
-            message = "\(event.path) was edited after it was deployed (\(ran)); \(deploy) carried different bytes"
+            message = "This migration was edited after it was deployed (\(ran)); \(deploy) carried different bytes."
             help = "Restore the deployed bytes (git show \(entry?.blob.shortHex ?? "<blob>")) and make the change in a new migration."
             if let entry, let blob = event.blob {
                 culprit = try introducingCommit(repository, path: event.path, from: event.sourceCommit, since: entry.sourceCommit) { $0 == blob }
             }
         case .deletion:
             rule = "deleted-deployed-migration"
-            message = "\(event.path) was deleted after it was deployed (\(ran)); \(deploy) no longer had it"
+            message = "This migration was deleted after it was deployed (\(ran)); \(deploy) no longer had it."
             help = "Restore the file: the environment's schema still contains what it did. Undo it with a new migration instead."
             if let entry {
                 culprit = try introducingCommit(repository, path: event.path, from: event.sourceCommit, since: entry.sourceCommit) { $0 == nil }
             }
         case .rollback:
             rule = "rollback-deploy"
-            message = "\(deploy) does not contain \(event.path), which \(state.environment) had already run: the environment is ahead of the code it runs"
+            message = "\(deploy.prefix(1).uppercased() + deploy.dropFirst()) lacks this migration, which \(state.environment) had already run: the environment is ahead of the code it runs."
             help = "Deploy a commit that descends from \(entry?.sourceCommit.shortHex ?? "the earlier deploy"), or merge the maintenance branch forward."
             culprit = try repository.commit(event.sourceCommit)
         }

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# One command: install what is missing, build migledger, and run it on a demo repository made
+# on the fly (a Rails shop with migrations, history and deploy tags) in a temporary folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+echo "==> building migledger (release)"
+swift build -c release --product migledger 2>&1 | tail -n 1
+bin="$(swift build -c release --show-bin-path)/migledger"
+
+demo=$(mktemp -d "${TMPDIR:-/tmp}/migledger-demo.XXXXXX")
+trap 'rm -rf "$demo"' EXIT
+repo="$demo/shop"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME="Ada Lovelace" GIT_AUTHOR_EMAIL=ada@shop.example
+export GIT_COMMITTER_NAME="Ada Lovelace" GIT_COMMITTER_EMAIL=ada@shop.example
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+at() { export GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1"; }
+commit() { git -C "$repo" add -A && git -C "$repo" commit -q -m "$1"; }
+migration() {
+  mkdir -p "$repo/db/migrate"
+  cat > "$repo/db/migrate/$1"
+}
+
+step "creating the demo repository in $repo"
+git init -q -b main "$repo"
+mkdir -p "$repo/app/models"
+echo "class User < ApplicationRecord; end" > "$repo/app/models/user.rb"
+echo "# Shop" > "$repo/README.md"
+at "2024-01-08T09:00:00Z"
+migration 20240108090000_create_users.rb <<'RUBY'
+class CreateUsers < ActiveRecord::Migration[7.1]
+  def change
+    create_table :users do |t|
+      t.string :name, null: false
+      t.timestamps
+    end
+  end
+end
+RUBY
+commit "Create users"
+git -C "$repo" tag deploy/staging/1
+at "2024-01-09T10:00:00Z"; git -C "$repo" tag -a v1.0.0 -m "Release 1.0.0"
+
+at "2024-02-12T14:30:00Z"
+migration 20240212143000_add_email_to_users.rb <<'RUBY'
+class AddEmailToUsers < ActiveRecord::Migration[7.1]
+  def change
+    add_column :users, :email, :string
+  end
+end
+RUBY
+commit "Add email to users"
+git -C "$repo" tag deploy/staging/2
+at "2024-02-14T08:00:00Z"; git -C "$repo" tag -a v1.1.0 -m "Release 1.1.0"
+
+at "2024-03-04T11:00:00Z"
+migration 20240304110000_create_orders.rb <<'RUBY'
+class CreateOrders < ActiveRecord::Migration[7.1]
+  def up
+    create_table :orders do |t|
+      t.references :user, null: false
+      t.integer :total_cents, null: false, default: 0
+    end
+  end
+
+  def down
+    drop_table :orders
+  end
+end
+RUBY
+commit "Create orders"
+git -C "$repo" tag deploy/staging/3
+
+at "2024-03-20T16:45:00Z"
+sed -i 's/t.string :name, null: false/t.string :name, null: false, limit: 120/' "$repo/db/migrate/20240108090000_create_users.rb"
+commit "Limit user names to 120 characters"
+git -C "$repo" tag deploy/staging/4
+git -C "$repo" log --oneline --decorate | sed 's/^/    /'
+
+cd "$repo"
+step "migledger init: detect formats, folders and environments, write migledger.yml"
+"$bin" init
+at "2024-03-21T09:00:00Z"; commit "Add migledger policy"
+
+step "migledger ledger sync: record every deploy found from the deploy tags"
+"$bin" ledger sync
+
+step "migledger ledger show: what each environment has run"
+"$bin" ledger show
+
+step "plain git sees the same thing: what changed in db/migrate since production ran it"
+git --no-pager diff --stat refs/migledger/production HEAD -- db/migrate
+
+step "migledger ledger verify: the chains are append-only and their trailers true"
+"$bin" ledger verify
+
+step "migledger audit: the past at once (exit code 1: a deployed migration was edited)"
+set +e
+"$bin" audit
+status=$?
+set -e
+echo "(audit exited $status)"
+
+printf '\nThe demo repository is removed on exit. Try the commands on your own repository:\n  %s init && %s ledger sync && %s ledger show\n' "$bin" "$bin" "$bin"
