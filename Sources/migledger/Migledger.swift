@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MigledgerKit
 
 @main
@@ -15,4 +16,18 @@ struct Migledger: ParsableCommand {
         version: "migledger \(version) (\(LinkedLibraries.summary))",
         subcommands: [Init.self, Ledger.self, Audit.self]
     )
+
+    /// ArgumentParser reports bad usage with exit code 64; DESIGN §4 promises 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
