@@ -42,6 +42,13 @@ public struct DjangoFormat: MigrationFormat {
             migrations.append(DjangoFormat.migration(file: file, version: version, name: title, app: app,
                                                      source: source, migrationClass: migrationClass))
         }
+        if !singleApp {
+            // Clutter of the project around the apps (`shop/__init__.py`) is no more a concern
+            // than its models: only what sits in a `migrations/` folder is reported.
+            scan.result.ignored.removeAll { path in
+                DjangoFormat.migrationsFolder(of: TreeFile(path: path, objectID: "", mode: .regular), below: folder) == nil
+            }
+        }
         return scan.finished(migrations)
     }
 

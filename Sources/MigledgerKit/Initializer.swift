@@ -55,7 +55,7 @@ public enum Initializer {
     static func chooseSets(detected: [DetectedSet], format: MigrationFormatKind?, folder: String?,
                            tree: WorkTreeSource) throws -> [DetectedSet] {
         if let folder {
-            let path = RepoPath(folder.trimmingCharacters(in: CharacterSet(charactersIn: "/")))
+            let path = RepoPath(folder.split(separator: "/").filter { $0 != "." }.joined(separator: "/"))
             if let match = detected.first(where: { $0.path == path && (format == nil || $0.format == format) }) {
                 return [match]
             }
@@ -120,7 +120,7 @@ public enum Initializer {
             "migrations:",
         ]
         for set in sets {
-            lines.append("  - path: \(yamlString(set.path.description))")
+            lines.append("  - path: \(yamlString(set.path.isEmpty ? "." : set.path.description))")
             lines.append("    format: \(set.format.rawValue)" + String(repeating: " ", count: max(1, 22 - set.format.rawValue.count)) + "# \(set.evidence.first ?? "detected")")
             lines.append("    dialect: \(set.dialect.rawValue)")
         }
