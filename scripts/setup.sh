@@ -8,6 +8,10 @@ for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 
+# The tests validate SARIF output against the official schema with Python's jsonschema; a pip or
+# pyenv install is invisible to dpkg, so ask Python itself.
+python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]}"
   sudo_cmd=()

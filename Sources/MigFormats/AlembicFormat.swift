@@ -12,49 +12,52 @@ public struct AlembicFormat: MigrationFormat {
         var scan = try FolderScan(tree: tree, folder: folder)
         let versionsFolder = folder.appending("versions")
         let versions = scan.files.contains { $0.path.isInside(versionsFolder) } ? versionsFolder : folder
-        var revisions: [(file: TreeFile, source: PythonSource, revision: AlembicRevision)] = []
         for file in scan.files {
             // env.py, script.py.mako, alembic.ini beside versions/ belong to the environment.
-            guard file.path.isInside(versions) else {
-                scan.ignore(file)
-                continue
-            }
-            if scan.setAsideBackup(file, migrationExtensions: [".py"]) { continue }
-            // Alembic loads every `.py` (subfolders too with `recursive_version_locations`,
-            // which is harmless to assume) and skips those without a `revision`.
-            guard FileName.hasSuffix(file.path.fileName.bytes, ".py") else {
-                scan.ignore(file)
-                continue
-            }
-            guard let text = try scan.text(of: file, in: tree, strict: true) else { continue }
+            scan.sort(file, by: file.path.isInside(versions) ? AlembicFormat.revisionVerdict(scan.relativePath(file)) : .ignored)
+        }
+        var revisions: [(file: TreeFile, source: PythonSource, revision: AlembicRevision)] = []
+        for named in scan.named {
+            guard let text = try scan.text(of: named.file, in: tree, strict: true) else { continue }
             let source = PythonSource(text)
             guard let revision = source.moduleAssignment("revision")?.value.string, !revision.isEmpty else {
-                scan.misnamed(file, "has no `revision = \"…\"`; Alembic does not load it as a revision")
+                scan.misnamed(named.file, "has no `revision = \"…\"`; Alembic does not load it as a revision")
                 continue
             }
-            revisions.append((file, source, AlembicFormat.revision(revision, in: source)))
+            revisions.append((named.file, source, AlembicFormat.revision(revision, in: source)))
         }
         let depths = AlembicFormat.depths(revisions.map(\.revision))
         let migrations = revisions.map { file, source, revision in
             Migration(file: file, format: .alembic, version: revision.revision,
                       order: VersionKey(parts: [VersionKey.number(depths[revision.revision] ?? 0), .text(revision.revision)]),
-                      name: AlembicFormat.slug(of: file, revision: revision.revision),
+                      name: AlembicFormat.slug(of: file.path.fileName, revision: revision.revision),
                       kind: AlembicFormat.kind(of: source), down: AlembicFormat.down(of: source),
                       details: .alembic(revision))
         }
         return scan.finished(migrations)
     }
 
-    /// Every `.py` of `versions/` is a revision; by Alembic's default file template
-    /// (`<rev>_<slug>.py`) its name starts with the revision id, the version here. A folder
-    /// may be `versions/` itself, so top-level `.py` files count, except the environment's.
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
-        let inVersions = relativePath.components.first.map { Array($0) == Array("versions".utf8) } ?? false
-        let name = relativePath.fileName.bytes
-        guard inVersions || (relativePath.components.count == 1 && name != Array("env.py".utf8)),
-              let stem = FileName.dropSuffix(name, ".py"), !FileName.isClutter(relativePath),
-              stem.first != UInt8(ascii: "_") else { return .other }
-        return .migration(version: FileName.text(Array(stem.prefix { $0 != UInt8(ascii: "_") })))
+    /// Whether a file lies among the revisions depends on whether the folder has a `versions/`,
+    /// which a name cannot tell: by name, files in `versions/` are, and so are those directly
+    /// in the folder except the environment's `env.py`, as the folder may be `versions/` itself.
+    /// The version is a guess from the default file template `<rev>_<slug>.py`: the revision id
+    /// lives in the code, which `discover` reads.
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        let components = relativePath.components
+        let amongRevisions = folder?.fileName == RepoPath("versions")
+            || components.first.map { $0.elementsEqual("versions".utf8) } == true
+            || (components.count == 1 && relativePath.fileName != RepoPath("env.py"))
+        return amongRevisions ? AlembicFormat.revisionVerdict(relativePath) : .ignored
+    }
+
+    /// Alembic loads every `.py` among the revisions (subfolders too with
+    /// `recursive_version_locations`, which is harmless to assume) and fails on those without a
+    /// `revision`, so by its name each is one.
+    private static func revisionVerdict(_ relativePath: RepoPath) -> NameVerdict {
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".py") { return verdict }
+        guard let stem = FileName.dropSuffix(relativePath.fileName.bytes, ".py") else { return .ignored }
+        let revision = FileName.text(stem.split(separator: UInt8(ascii: "_")).first.map(Array.init) ?? stem)
+        return .migration(version: revision, name: slug(of: relativePath.fileName, revision: revision), isDown: false)
     }
 
     private static func revision(_ id: String, in source: PythonSource) -> AlembicRevision {
@@ -93,8 +96,8 @@ public struct AlembicFormat: MigrationFormat {
     }
 
     /// The file name without the revision id (`ae1027a6acf_add_users.py` → `add_users`).
-    private static func slug(of file: TreeFile, revision: String) -> String {
-        let stem = FileName.text(FileName.dropSuffix(file.path.fileName.bytes, ".py") ?? file.path.fileName.bytes)
+    private static func slug(of fileName: RepoPath, revision: String) -> String {
+        let stem = FileName.text(FileName.dropSuffix(fileName.bytes, ".py") ?? fileName.bytes)
         guard let start = stem.indices.first(where: { stem[$0...].hasPrefix(revision) }) else { return stem }
         let after = stem[stem.index(start, offsetBy: revision.count)...].drop { $0 == "_" || $0 == "-" }
         return after.isEmpty ? stem : String(after)

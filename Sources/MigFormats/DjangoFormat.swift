@@ -10,65 +10,60 @@ public struct DjangoFormat: MigrationFormat {
 
     public func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery {
         var scan = try FolderScan(tree: tree, folder: folder)
-        let singleApp = folder.fileName == RepoPath("migrations")
-        var migrations: [Migration] = []
+        let singleApp = DjangoFormat.isSingleApp(folder)
         for file in scan.files {
-            guard let migrationsFolder = singleApp ? folder : DjangoFormat.migrationsFolder(of: file, below: folder) else {
-                // Project files outside any `migrations/` (models, settings) are no concern.
-                continue
-            }
-            let name = file.path.fileName.bytes
-            if scan.setAsideBackup(file, migrationExtensions: [".py"]) { continue }
-            guard FileName.hasSuffix(name, ".py"), name.first != UInt8(ascii: "_"), name.first != UInt8(ascii: "~") else {
-                // Django's loader skips modules starting with `_` or `~`.
-                scan.ignore(file)
-                continue
-            }
-            guard file.path.parent == migrationsFolder else {
-                scan.misnamed(file, "is in a subfolder of migrations/; Django only loads migrations from the folder itself")
-                continue
-            }
-            guard let (version, title) = FileName.versioned(name, suffix: ".py") else {
-                scan.misnamed(file, "has no `NNNN_` number; name it `<NNNN>_<name>.py` as makemigrations does")
-                continue
-            }
-            guard let text = try scan.text(of: file, in: tree, strict: true) else { continue }
+            let relative = scan.relativePath(file)
+            // A project's models, settings and clutter around the apps are no concern, so
+            // they are not even listed as ignored.
+            guard singleApp || DjangoFormat.depthBelowMigrations(relative, singleApp: false) != nil else { continue }
+            scan.sort(file, by: nameVerdict(ofFileAt: relative, in: folder))
+        }
+        var migrations: [Migration] = []
+        for named in scan.named {
+            guard let text = try scan.text(of: named.file, in: tree, strict: true) else { continue }
             let source = PythonSource(text)
             guard let migrationClass = source.definitions.first(where: { $0.kind == .class && $0.name == "Migration" && $0.depth == 0 }) else {
-                scan.problem(file, "has no `class Migration`; Django stops with BadMigrationError")
+                scan.problem(named.file, "has no `class Migration`; Django stops with BadMigrationError")
                 continue
             }
-            let app = FileName.text(Array(migrationsFolder.parent.fileName.bytes))
-            migrations.append(DjangoFormat.migration(file: file, version: version, name: title, app: app,
+            // A migration lies directly in its app's `migrations/`, whose parent names the app.
+            let app = FileName.text(Array(named.file.path.parent.parent.fileName.bytes))
+            migrations.append(DjangoFormat.migration(file: named.file, version: named.version, name: named.name, app: app,
                                                      source: source, migrationClass: migrationClass))
-        }
-        if !singleApp {
-            // Clutter of the project around the apps (`shop/__init__.py`) is no more a concern
-            // than its models: only what sits in a `migrations/` folder is reported.
-            scan.result.ignored.removeAll { path in
-                DjangoFormat.migrationsFolder(of: TreeFile(path: path, objectID: "", mode: .regular), below: folder) == nil
-            }
         }
         return scan.finished(migrations)
     }
 
-    /// A file directly in the folder (one app's `migrations/`) or directly in an app's
-    /// `migrations/` below a project folder.
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
-        let folders = relativePath.parent.components
-        guard folders.isEmpty || folders.last.map({ Array($0) == Array("migrations".utf8) }) == true,
-              let (version, _) = FileName.versioned(relativePath.fileName.bytes, suffix: ".py") else { return .other }
-        return .migration(version: version)
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        let singleApp = folder.map(DjangoFormat.isSingleApp) ?? relativePath.parent.isEmpty
+        guard let depth = DjangoFormat.depthBelowMigrations(relativePath, singleApp: singleApp) else { return .ignored }
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".py") { return verdict }
+        let name = relativePath.fileName.bytes
+        // Django's loader skips modules starting with `_` or `~`.
+        guard FileName.hasSuffix(name, ".py"), name.first != UInt8(ascii: "_"), name.first != UInt8(ascii: "~") else {
+            return .ignored
+        }
+        guard depth == 0 else {
+            return .misnamed(reason: "is in a subfolder of migrations/; Django only loads migrations from the folder itself")
+        }
+        guard let (version, title) = FileName.versioned(name, suffix: ".py") else {
+            return .misnamed(reason: "has no `NNNN_` number; name it `<NNNN>_<name>.py` as makemigrations does")
+        }
+        return .migration(version: version, name: title, isDown: false)
     }
 
-    /// The innermost `migrations/` folder holding the file, below the project folder.
-    private static func migrationsFolder(of file: TreeFile, below folder: RepoPath) -> RepoPath? {
-        var directory = file.path.parent
-        while directory.isInside(folder), directory != folder {
-            if directory.fileName == RepoPath("migrations") { return directory }
-            directory = directory.parent
-        }
-        return nil
+    /// A set's folder is one app's `migrations/`, or a project folder holding apps.
+    private static func isSingleApp(_ folder: RepoPath) -> Bool {
+        folder.fileName == RepoPath("migrations")
+    }
+
+    /// How many folders lie between the file and the `migrations/` holding it: the set's
+    /// folder for a single app, else the innermost one below the project folder. Nil outside
+    /// every app's `migrations/`.
+    private static func depthBelowMigrations(_ relativePath: RepoPath, singleApp: Bool) -> Int? {
+        let folders = relativePath.parent.components
+        if singleApp { return folders.count }
+        return folders.lastIndex { $0.elementsEqual("migrations".utf8) }.map { folders.count - 1 - $0 }
     }
 
     private static func migration(file: TreeFile, version: String, name: String, app: String,

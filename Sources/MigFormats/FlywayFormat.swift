@@ -8,55 +8,27 @@ public struct FlywayFormat: MigrationFormat {
 
     public init() {}
 
-    enum Name {
-        case versioned(version: String, description: String)
-        case undo(version: String)
-        case repeatable(description: String)
-        case callback
-        case misnamed(String)
-    }
-
     public func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery {
-        var scan = try FolderScan(tree: tree, folder: folder)
-        var versioned: [(file: TreeFile, version: String, description: String)] = []
-        var repeatables: [(file: TreeFile, description: String)] = []
+        var scan = try FolderScan(tree: tree, folder: folder, sortingBy: self)
         var undos: [VersionKey: TreeFile] = [:]
-        for file in scan.files {
-            let name = file.path.fileName.bytes
-            if scan.setAsideBackup(file, migrationExtensions: [".sql"]) { continue }
-            // `.sql.conf` holds per-script settings; other extensions are not SQL migrations.
-            guard FileName.hasSuffix(name, ".sql") else {
-                scan.ignore(file)
-                continue
-            }
-            switch FlywayFormat.parse(name) {
-            case .versioned(let version, let description):
-                versioned.append((file, version, description))
-            case .undo(let version):
-                if undos[VersionKey(parsing: version)] != nil {
-                    scan.problem(file, "is a second undo migration for version \(version); Flyway refuses duplicates")
-                } else {
-                    undos[VersionKey(parsing: version)] = file
-                }
-            case .repeatable(let description):
-                repeatables.append((file, description))
-            case .callback:
-                scan.ignore(file)
-            case .misnamed(let reason):
-                scan.misnamed(file, reason)
+        for undo in scan.named where undo.isDown {
+            if undos[VersionKey(parsing: undo.version)] != nil {
+                scan.problem(undo.file, "is a second undo migration for version \(undo.version); Flyway refuses duplicates")
+            } else {
+                undos[VersionKey(parsing: undo.version)] = undo.file
             }
         }
         var migrations: [Migration] = []
-        for (file, version, description) in versioned {
-            guard let text = try scan.text(of: file, in: tree, strict: false) else { continue }
-            let key = VersionKey(parsing: version)
+        for versioned in scan.named where !versioned.isDown {
+            guard let text = try scan.text(of: versioned.file, in: tree, strict: false) else { continue }
+            let key = VersionKey(parsing: versioned.version)
             let undo = undos.removeValue(forKey: key)
             let down = try undo.map { try scan.separateDown($0, in: tree) } ?? .missing
-            migrations.append(Migration(file: file, format: .flyway, version: version, order: key, name: description,
-                                        kind: SQLScan(text).kind(), down: down,
+            migrations.append(Migration(file: versioned.file, format: .flyway, version: versioned.version, order: key,
+                                        name: versioned.name, kind: SQLScan(text).kind(), down: down,
                                         details: .flyway(FlywayInfo(isRepeatable: false, undo: undo))))
         }
-        for (file, description) in repeatables {
+        for (file, description) in scan.repeatables {
             guard let text = try scan.text(of: file, in: tree, strict: false) else { continue }
             // Repeatables run after all versioned migrations, ordered by description.
             migrations.append(Migration(file: file, format: .flyway, version: "", order: VersionKey(parts: [.text(description)]),
@@ -69,43 +41,41 @@ public struct FlywayFormat: MigrationFormat {
         return scan.finished(migrations)
     }
 
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".sql") { return verdict }
         let name = relativePath.fileName.bytes
-        guard FileName.hasSuffix(name, ".sql") else { return .other }
-        switch FlywayFormat.parse(name) {
-        case .versioned(let version, _), .undo(let version): return .migration(version: version)
-        case .repeatable: return .repeatable
-        case .callback, .misnamed: return .other
-        }
+        // `.sql.conf` holds per-script settings; other extensions are not SQL migrations.
+        guard FileName.hasSuffix(name, ".sql") else { return .ignored }
+        return FlywayFormat.parse(name)
     }
 
     /// Reads a name ending in `.sql`.
-    static func parse(_ name: [UInt8]) -> Name {
+    static func parse(_ name: [UInt8]) -> NameVerdict {
         let stem = Array(name.dropLast(4))
-        guard let prefix = stem.first else { return .misnamed("has no name before `.sql`") }
+        guard let prefix = stem.first else { return .misnamed(reason: "has no name before `.sql`") }
         // `beforeMigrate.sql`, `afterEachMigrate__log.sql`: Flyway callbacks, not migrations.
-        if FileName.hasPrefix(stem, "before") || FileName.hasPrefix(stem, "after") { return .callback }
+        if FileName.hasPrefix(stem, "before") || FileName.hasPrefix(stem, "after") { return .ignored }
         guard prefix == UInt8(ascii: "V") || prefix == UInt8(ascii: "U") || prefix == UInt8(ascii: "R") else {
             if prefix == UInt8(ascii: "v") || prefix == UInt8(ascii: "u") || prefix == UInt8(ascii: "r") {
-                return .misnamed("Flyway's prefixes are uppercase: `V`, `U` or `R`")
+                return .misnamed(reason: "Flyway's prefixes are uppercase: `V`, `U` or `R`")
             }
-            return .misnamed("Flyway skips it: name it `V<version>__<description>.sql` or `R__<description>.sql`")
+            return .misnamed(reason: "Flyway skips it: name it `V<version>__<description>.sql` or `R__<description>.sql`")
         }
         let body = Array(stem.dropFirst())
         guard let separator = body.indices.first(where: { $0 + 1 < body.count && body[$0] == UInt8(ascii: "_") && body[$0 + 1] == UInt8(ascii: "_") }) else {
-            return .misnamed("needs `__` (two underscores) between the version and the description")
+            return .misnamed(reason: "needs `__` (two underscores) between the version and the description")
         }
         let version = String(decoding: body[..<separator], as: UTF8.self)
         let description = FileName.text(Array(body[(separator + 2)...]))
         if prefix == UInt8(ascii: "R") {
-            return version.isEmpty ? .repeatable(description: description)
-                : .misnamed("a repeatable migration has no version: name it `R__<description>.sql`")
+            return version.isEmpty ? .repeatable(name: description)
+                : .misnamed(reason: "a repeatable migration has no version: name it `R__<description>.sql`")
         }
         let validVersion = version.first?.isASCIIDigit == true
             && version.allSatisfy { $0.isASCIIDigit || $0 == "." || $0 == "_" }
         guard validVersion else {
-            return .misnamed("the version must be digits separated by `.` or `_`, as in `V1.2__add_users.sql`")
+            return .misnamed(reason: "the version must be digits separated by `.` or `_`, as in `V1.2__add_users.sql`")
         }
-        return prefix == UInt8(ascii: "V") ? .versioned(version: version, description: description) : .undo(version: version)
+        return .migration(version: version, name: description, isDown: prefix == UInt8(ascii: "U"))
     }
 }

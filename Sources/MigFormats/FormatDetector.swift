@@ -234,8 +234,8 @@ private struct Context<Tree: TreeSource> {
         throws -> (MigrationFormatKind, DetectedSet.Confidence, [String])? {
         let flyway = names.filter { name in
             switch FlywayFormat.parse(name) {
-            case .versioned, .undo, .repeatable: true
-            case .callback, .misnamed: false
+            case .migration, .repeatable: true
+            case .ignored, .misnamed: false
             }
         }
         if !flyway.isEmpty {
@@ -249,8 +249,8 @@ private struct Context<Tree: TreeSource> {
             return (.dbmate, .high, ["\(sample.path) has dbmate's `-- migrate:up` marker"])
         }
         let parsed = names.compactMap(GolangMigrateFormat.parse)
-        let upVersions = Set(parsed.filter { $0.direction == .up }.map(\.version))
-        let pairs = parsed.filter { $0.direction == .down && upVersions.contains($0.version) }.count
+        let upVersions = Set(parsed.filter { !$0.isDown }.map(\.version))
+        let pairs = parsed.filter { $0.isDown && upVersions.contains($0.version) }.count
         if pairs > 0 {
             return (.golangMigrate, .medium, ["\(folder) holds \(pairs) `<version>_<title>.up.sql`/`.down.sql` pair(s)"])
         }

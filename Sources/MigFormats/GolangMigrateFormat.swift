@@ -8,43 +8,22 @@ public struct GolangMigrateFormat: MigrationFormat {
     public init() {}
 
     public func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery {
-        var scan = try FolderScan(tree: tree, folder: folder)
-        var ups: [(file: TreeFile, version: String, title: String)] = []
+        var scan = try FolderScan(tree: tree, folder: folder, sortingBy: self)
         var downs: [VersionKey: TreeFile] = [:]
-        for file in scan.files {
-            let name = file.path.fileName.bytes
-            if scan.setAsideBackup(file, migrationExtensions: [".sql"]) { continue }
-            let parsed = GolangMigrateFormat.parse(name)
-            guard file.path.parent == folder else {
-                if parsed != nil || FileName.hasSuffix(name, ".sql") {
-                    scan.misnamed(file, "is in a subfolder; golang-migrate reads only the migrations folder itself")
-                } else {
-                    scan.ignore(file)
-                }
-                continue
-            }
-            guard let (version, title, direction) = parsed else {
-                if FileName.hasSuffix(name, ".sql") {
-                    scan.misnamed(file, "golang-migrate skips it: name it `<version>_<title>.up.sql` and `.down.sql`")
-                } else {
-                    scan.ignore(file)
-                }
-                continue
-            }
-            if direction == .up {
-                ups.append((file, version, title))
-            } else if downs[VersionKey(parsing: version)] != nil {
-                scan.problem(file, "is a second down migration for version \(version); golang-migrate refuses duplicates")
+        for down in scan.named where down.isDown {
+            if downs[VersionKey(parsing: down.version)] != nil {
+                scan.problem(down.file, "is a second down migration for version \(down.version); golang-migrate refuses duplicates")
             } else {
-                downs[VersionKey(parsing: version)] = file
+                downs[VersionKey(parsing: down.version)] = down.file
             }
         }
+        let ups = scan.named.filter { !$0.isDown }
         var migrations: [Migration] = []
-        for (file, version, title) in ups {
-            guard let text = try scan.text(of: file, in: tree, strict: false) else { continue }
-            let key = VersionKey(parsing: version)
+        for up in ups {
+            guard let text = try scan.text(of: up.file, in: tree, strict: false) else { continue }
+            let key = VersionKey(parsing: up.version)
             let down = try downs[key].map { try scan.separateDown($0, in: tree) } ?? .missing
-            migrations.append(Migration(file: file, format: .golangMigrate, version: version, order: key, name: title,
+            migrations.append(Migration(file: up.file, format: .golangMigrate, version: up.version, order: key, name: up.name,
                                         kind: SQLScan(text).kind(), down: down))
         }
         let upVersions = Set(ups.map { VersionKey(parsing: $0.version) })
@@ -54,26 +33,32 @@ public struct GolangMigrateFormat: MigrationFormat {
         return scan.finished(migrations)
     }
 
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
-        guard relativePath.components.count == 1, let parsed = GolangMigrateFormat.parse(relativePath.fileName.bytes) else {
-            return .other
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".sql") { return verdict }
+        let name = relativePath.fileName.bytes
+        let parsed = GolangMigrateFormat.parse(name)
+        let meantAsMigration = parsed != nil || FileName.hasSuffix(name, ".sql")
+        guard relativePath.components.count == 1 else {
+            return meantAsMigration
+                ? .misnamed(reason: "is in a subfolder; golang-migrate reads only the migrations folder itself") : .ignored
         }
-        return .migration(version: parsed.version)
+        guard let parsed else {
+            return meantAsMigration
+                ? .misnamed(reason: "golang-migrate skips it: name it `<version>_<title>.up.sql` and `.down.sql`") : .ignored
+        }
+        return .migration(version: parsed.version, name: parsed.title, isDown: parsed.isDown)
     }
-
-    enum Direction { case up, down }
 
     /// golang-migrate's `^([0-9]+)_(.*)\.(down|up)\.(.*)$`: the greedy title makes the last
     /// `.up.`/`.down.` the direction.
-    static func parse(_ name: [UInt8]) -> (version: String, title: String, direction: Direction)? {
+    static func parse(_ name: [UInt8]) -> (version: String, title: String, isDown: Bool)? {
         let (digits, rest) = FileName.splitLeadingDigits(name)
         guard !digits.isEmpty, rest.first == UInt8(ascii: "_") else { return nil }
         let afterSeparator = Array(rest.dropFirst())
         for end in stride(from: afterSeparator.count, through: 0, by: -1) {
             let head = afterSeparator[..<end]
-            for (marker, direction) in [(".up.", Direction.up), (".down.", Direction.down)]
-            where FileName.hasSuffix(head, marker) {
-                return (digits, FileName.text(Array(head.dropLast(marker.utf8.count))), direction)
+            for (marker, isDown) in [(".up.", false), (".down.", true)] where FileName.hasSuffix(head, marker) {
+                return (digits, FileName.text(Array(head.dropLast(marker.utf8.count))), isDown)
             }
         }
         return nil

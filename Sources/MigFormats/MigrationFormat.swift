@@ -8,10 +8,26 @@ public protocol MigrationFormat: Sendable {
     /// Bad content never throws: it lands in `problems`. Throws only what `tree` throws.
     func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery
 
-    /// Classifies a path below the set's folder by its name alone, without reading it: what
-    /// the ledger and the pre-receive hook need, cheap and the same in every commit. Down and
-    /// undo files are `.migration` too, so editing a deployed rollback is caught.
-    func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole
+    /// What a file's name makes it below the set's folder, without reading it: what the
+    /// pre-receive hook judges pushed files by, cheap and the same in every commit. `discover`
+    /// sorts files by it, so the two agree wherever a name can decide; contents can still make
+    /// a file named as a migration a problem (and, for Alembic, whose revision ids live in the
+    /// code, a misnamed file).
+    ///
+    /// `folder` is the set's folder: Django reads a file directly in it as in one app's
+    /// `migrations/` only when the folder is one, and as project code otherwise. Pass nil only
+    /// where the folder is unknown; Django then takes the path's shape for the folder's.
+    func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict
+}
+
+extension MigrationFormat {
+    /// Classifies a path below the set's folder by its name alone: what the ledger tracks.
+    /// Down and undo files are `.migration` too, so editing a deployed rollback is caught.
+    /// Callers know no folder here; a Django file is then a migration when it is one in either
+    /// kind of folder, so no edit of a deployed migration slips by.
+    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
+        MigrationFileRole(nameVerdict(ofFileAt: relativePath, in: nil))
+    }
 }
 
 /// What a file's name makes it in its migration folder.
@@ -45,12 +61,24 @@ public enum MigrationFormats: Sendable {
     }
 }
 
-/// The part of discovery every format shares: listing the folder, setting aside links,
-/// submodules and the usual clutter, reading text safely, and sorting the result.
+/// The part of discovery every format shares: listing the folder, setting aside links and
+/// submodules, sorting files by their names' verdicts, reading text safely, and sorting the result.
 struct FolderScan {
+    /// A file whose name makes it a migration, or the down or undo part of one.
+    struct NamedFile {
+        let file: TreeFile
+        let version: String
+        let name: String
+        let isDown: Bool
+    }
+
     let folder: RepoPath
-    /// Regular files still to be classified by the format.
+    /// Regular files, links and submodules set aside.
     private(set) var files: [TreeFile] = []
+    /// Files whose names make them migrations, in path order, waiting for their contents.
+    private(set) var named: [NamedFile] = []
+    /// Files whose names make them repeatables (Flyway `R__`), in path order.
+    private(set) var repeatables: [(file: TreeFile, name: String)] = []
     var result = Discovery()
 
     init(tree: some TreeSource, folder: RepoPath) throws {
@@ -64,18 +92,36 @@ struct FolderScan {
                 result.problems.append(PathNote(path: file.path,
                     message: "is a submodule; migrations inside submodules are not read"))
             case .regular, .executable:
-                if FileName.isClutter(file.path.relative(to: folder) ?? file.path) {
-                    result.ignored.append(file.path)
-                } else {
-                    files.append(file)
-                }
+                files.append(file)
             }
+        }
+    }
+
+    /// The scan for formats that need nothing but the verdict on every name.
+    init(tree: some TreeSource, folder: RepoPath, sortingBy format: some MigrationFormat) throws {
+        try self.init(tree: tree, folder: folder)
+        for file in files {
+            sort(file, by: format.nameVerdict(ofFileAt: relativePath(file), in: folder))
         }
     }
 
     /// The path below the scanned folder.
     func relativePath(_ file: TreeFile) -> RepoPath {
         file.path.relative(to: folder) ?? file.path
+    }
+
+    /// Lists an ignored or misnamed file at once; keeps the others for their contents.
+    mutating func sort(_ file: TreeFile, by verdict: NameVerdict) {
+        switch verdict {
+        case .migration(let version, let name, let isDown):
+            named.append(NamedFile(file: file, version: version, name: name, isDown: isDown))
+        case .repeatable(let name):
+            repeatables.append((file, name))
+        case .ignored:
+            result.ignored.append(file.path)
+        case .misnamed(let reason):
+            misnamed(file, reason)
+        }
     }
 
     mutating func ignore(_ file: TreeFile) {
@@ -108,20 +154,6 @@ struct FolderScan {
             return nil
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Records misnamed backup copies (`x.sql.orig`) of files with the migration extension,
-    /// and ignores backups of anything else. Returns whether `file` was such a backup.
-    mutating func setAsideBackup(_ file: TreeFile, migrationExtensions: [String]) -> Bool {
-        let name = file.path.fileName.bytes
-        guard let suffix = FileName.backupSuffix(of: name) else { return false }
-        let base = Array(name.dropLast(suffix.utf8.count))
-        if migrationExtensions.contains(where: { FileName.hasSuffix(base, $0) }) {
-            misnamed(file, "is a `\(suffix)` copy; the tool skips it, so delete it or restore the name")
-        } else {
-            ignore(file)
-        }
-        return true
     }
 
     /// A rollback kept in its own SQL file: empty when it holds no statement, only comments.

@@ -19,39 +19,25 @@ public struct PlainSQLFormat: MigrationFormat {
     }
 
     public func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery {
-        var scan = try FolderScan(tree: tree, folder: folder)
-        var ups: [(file: TreeFile, version: String, name: String)] = []
+        var scan = try FolderScan(tree: tree, folder: folder, sortingBy: self)
         var downs: [DownKey: TreeFile] = [:]
-        for file in scan.files {
-            let name = file.path.fileName.bytes
-            if scan.setAsideBackup(file, migrationExtensions: [".sql"]) { continue }
-            guard PlainSQLFormat.isMigrationLike(name) else {
-                scan.ignore(file)
-                continue
-            }
-            switch PlainSQLFormat.parse(name) {
-            case let (version, _, isDown)? where isDown:
-                let key = DownKey(directory: file.path.parent, version: VersionKey(parsing: version))
-                if downs[key] != nil {
-                    scan.problem(file, "is a second down migration for version \(version)")
-                } else {
-                    downs[key] = file
-                }
-            case let (version, title, _)?:
-                ups.append((file, version, title))
-            case nil:
-                scan.misnamed(file, "has no version: name it `<timestamp>_<name>.sql`")
+        for down in scan.named where down.isDown {
+            let key = DownKey(directory: down.file.path.parent, version: VersionKey(parsing: down.version))
+            if downs[key] != nil {
+                scan.problem(down.file, "is a second down migration for version \(down.version)")
+            } else {
+                downs[key] = down.file
             }
         }
         var migrations: [Migration] = []
-        for (file, version, title) in ups {
-            guard let text = try scan.text(of: file, in: tree, strict: false) else { continue }
-            let key = VersionKey(parsing: version)
+        for up in scan.named where !up.isDown {
+            guard let text = try scan.text(of: up.file, in: tree, strict: false) else { continue }
+            let key = VersionKey(parsing: up.version)
             let sections = SQLSections(text: text, scan: SQLScan(text), recognize: PlainSQLFormat.marker)
-            let downFile = downs.removeValue(forKey: DownKey(directory: file.path.parent, version: key))
+            let downFile = downs.removeValue(forKey: DownKey(directory: up.file.path.parent, version: key))
             let down = try downFile.map { try scan.separateDown($0, in: tree) } ?? sections.downPart
-            migrations.append(Migration(file: file, format: .sql, version: version, order: key, name: title,
-                                        kind: PlainSQLFormat.folderKind(scan.relativePath(file)) ?? sections.kind,
+            migrations.append(Migration(file: up.file, format: .sql, version: up.version, order: key, name: up.name,
+                                        kind: PlainSQLFormat.folderKind(scan.relativePath(up.file)) ?? sections.kind,
                                         down: down))
         }
         for down in downs.values {
@@ -60,10 +46,14 @@ public struct PlainSQLFormat: MigrationFormat {
         return scan.finished(migrations)
     }
 
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".sql") { return verdict }
         let name = relativePath.fileName.bytes
-        guard PlainSQLFormat.isMigrationLike(name), let (version, _, _) = PlainSQLFormat.parse(name) else { return .other }
-        return .migration(version: version)
+        guard PlainSQLFormat.isMigrationLike(name) else { return .ignored }
+        guard let (version, title, isDown) = PlainSQLFormat.parse(name) else {
+            return .misnamed(reason: "has no version: name it `<timestamp>_<name>.sql`")
+        }
+        return .migration(version: version, name: title, isDown: isDown)
     }
 
     /// A `.sql` file other than a dump or seed.

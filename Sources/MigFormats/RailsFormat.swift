@@ -10,34 +10,25 @@ public struct RailsFormat: MigrationFormat {
     private static let companions: Set<String> = ["schema.rb", "structure.sql", "seeds.rb", "schema_cache.yml"]
 
     public func discover(in tree: some TreeSource, folder: RepoPath) throws -> Discovery {
-        var scan = try FolderScan(tree: tree, folder: folder)
+        var scan = try FolderScan(tree: tree, folder: folder, sortingBy: self)
         var migrations: [Migration] = []
-        for file in scan.files {
-            let name = file.path.fileName.bytes
-            if scan.setAsideBackup(file, migrationExtensions: [".rb"]) { continue }
-            if let text = String(validating: name, as: UTF8.self), RailsFormat.companions.contains(text) {
-                scan.ignore(file)
-                continue
-            }
-            guard FileName.hasSuffix(name, ".rb") else {
-                scan.ignore(file)
-                continue
-            }
-            guard let (version, title) = RailsFormat.parse(name) else {
-                scan.misnamed(file, RailsFormat.namingProblem(name))
-                continue
-            }
-            guard let text = try scan.text(of: file, in: tree, strict: true) else { continue }
+        for named in scan.named {
+            guard let text = try scan.text(of: named.file, in: tree, strict: true) else { continue }
             let source = RubySource(text)
-            migrations.append(Migration(file: file, format: .rails, version: version, order: VersionKey(parsing: version),
-                                        name: title, kind: RailsFormat.kind(of: source),
-                                        down: RailsFormat.down(of: source)))
+            migrations.append(Migration(file: named.file, format: .rails, version: named.version,
+                                        order: VersionKey(parsing: named.version), name: named.name,
+                                        kind: RailsFormat.kind(of: source), down: RailsFormat.down(of: source)))
         }
         return scan.finished(migrations)
     }
 
-    public func role(ofFileAt relativePath: RepoPath) -> MigrationFileRole {
-        RailsFormat.parse(relativePath.fileName.bytes).map { .migration(version: $0.version) } ?? .other
+    public func nameVerdict(ofFileAt relativePath: RepoPath, in folder: RepoPath?) -> NameVerdict {
+        if let verdict = NameVerdict.setAside(relativePath, migrationExtension: ".rb") { return verdict }
+        let name = relativePath.fileName.bytes
+        if let text = String(validating: name, as: UTF8.self), RailsFormat.companions.contains(text) { return .ignored }
+        guard FileName.hasSuffix(name, ".rb") else { return .ignored }
+        guard let (version, title) = RailsFormat.parse(name) else { return .misnamed(reason: RailsFormat.namingProblem(name)) }
+        return .migration(version: version, name: title, isDown: false)
     }
 
     /// Rails globs `**/[0-9]*_*.rb` (so subfolders count) and then requires

@@ -109,3 +109,16 @@ extension Repository {
         try check(result, "updating \(name)")
     }
 }
+
+extension Repository {
+    /// The tree of the index (the staged change), written to the object database as git itself
+    /// does on commit; for pre-commit checks in a work tree, never on a server.
+    public func indexTree() throws(GitError) -> ObjectID {
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, handle.pointer), "opening the index")
+        let owned = Owned(index!) { git_index_free($0) }
+        var out = git_oid()
+        try check(git_index_write_tree(&out, owned.pointer), "writing the staged tree")
+        return ObjectID(out)
+    }
+}

@@ -26,6 +26,14 @@ public struct TrackedFolder: Sendable {
     }
 }
 
+/// A deployed file as the ledger records it or would once pending markers are recorded.
+public struct ProjectedEntry: Sendable, Hashable {
+    public let blob: ObjectID
+    public let sourceCommit: ObjectID
+    public let marker: String
+    public let deployedAt: GitTime
+}
+
 /// What one recorded deploy did.
 public struct DeployRecord: Sendable, Hashable {
     public let marker: String
@@ -66,24 +74,53 @@ public struct LedgerSync {
     /// Every deploy marker of `environment` that the ledger lacks, appended in deploy order.
     public func sync(_ environment: Policy.Environment, dryRun: Bool = false) throws -> SyncReport {
         try appendLoop(environment.name, dryRun: dryRun) { state in
-            let recorded = state.recordedDeploys
-            var unusable: [String] = []
-            var fresh: [DeployMarker] = []
-            var skipped = 0
-            for reference in try candidateReferences(environment) {
-                guard let commit = reference.commit else {
-                    unusable.append(reference.name)
-                    continue
-                }
-                if recorded.contains(DeployKey(marker: reference.name, commit: commit)) {
-                    skipped += 1
-                    continue
-                }
-                let date = try deployDate(of: reference, commit: commit)
-                fresh.append(DeployMarker(name: reference.name, commit: commit, date: date))
-            }
-            return (fresh.sorted(by: DeployMarker.deployOrder), skipped, unusable)
+            try unrecordedMarkers(environment, state: state)
         }
+    }
+
+    /// The environment's markers the ledger lacks, in deploy order, with the count of those it
+    /// has and the names of markers that point at no commit.
+    private func unrecordedMarkers(_ environment: Policy.Environment,
+                                   state: LedgerState) throws -> ([DeployMarker], Int, [String]) {
+        let recorded = state.recordedDeploys
+        var unusable: [String] = []
+        var fresh: [DeployMarker] = []
+        var skipped = 0
+        for reference in try candidateReferences(environment) {
+            guard let commit = reference.commit else {
+                unusable.append(reference.name)
+                continue
+            }
+            if recorded.contains(DeployKey(marker: reference.name, commit: commit)) {
+                skipped += 1
+                continue
+            }
+            let date = try deployDate(of: reference, commit: commit)
+            fresh.append(DeployMarker(name: reference.name, commit: commit, date: date))
+        }
+        return (fresh.sorted(by: DeployMarker.deployOrder), skipped, unusable)
+    }
+
+    /// The deployed files of `environment` as they stand once the markers the ledger lacks are
+    /// applied, computed without writing: what a hook must judge by while post-receive lags.
+    public func projection(_ environment: Policy.Environment) throws -> [RepoPath: ProjectedEntry] {
+        let state = try LedgerStore(repository: repository).read(environment.name)
+        var entries: [RepoPath: ProjectedEntry] = [:]
+        for entry in state.entries.values {
+            entries[entry.path] = ProjectedEntry(blob: entry.blob, sourceCommit: entry.sourceCommit,
+                                                 marker: entry.marker, deployedAt: entry.deployedAt)
+        }
+        let (markers, _, _) = try unrecordedMarkers(environment, state: state)
+        var ledger = WorkingLedger(state: state)
+        for marker in markers {
+            let (record, _, additions) = try ledger.apply(marker, environment: environment.name,
+                                                          repository: repository, folders: folders)
+            for addition in additions where record.added.contains(addition.path) {
+                entries[addition.path] = ProjectedEntry(blob: addition.id, sourceCommit: marker.commit,
+                                                        marker: marker.name, deployedAt: marker.date)
+            }
+        }
+        return entries
     }
 
     /// Records an explicit deploy of `commit`; a commit the ledger already has is a no-op.

@@ -58,6 +58,8 @@ public enum RuleCatalogue {
         ("renamed-deployed-migration", .error, "A migration an environment has already run was renamed or moved."),
         ("not-promoted", .error, "A migration would reach an environment before its `after` environments ran it."),
         ("rollback-deploy", .error, "The environment has run migrations that the commit being deployed lacks."),
+        // An override is allowed by policy, so it never blocks; `audit` lists it for review.
+        ("push-override", .warning, "A push was accepted past the hook's findings with `-o migledger.override`."),
     ])
 
     // A misnamed migration is silently skipped by Flyway and misordered by the others, so naming

@@ -5,15 +5,58 @@ import Foundation
 public enum FindingFormat: String, Sendable, CaseIterable {
     case text
     case json
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    case sarif
+    /// JUnit XML, for CI test-report views (GitLab, Jenkins).
+    case junit
+    /// GitHub Actions workflow commands, which annotate the run and the pull request.
+    case github
+    /// GitLab Code Quality JSON, for the merge request widget.
+    case gitlab
 }
 
-/// Renders findings for people (text) or programs (json, the shape of DESIGN §4).
+/// What the formats need besides the findings, gathered so a command fills it once.
+///
+/// MigReport does not depend on the rule catalogue, so rule texts come in from the caller.
+public struct ReportOptions: Sendable {
+    /// ANSI colors in `text`; for a terminal only.
+    public var colors: Bool
+    /// migledger's version, written into SARIF's `tool.driver.version`.
+    public var toolVersion: String?
+    /// Absolute URI of migledger's documentation, SARIF's `tool.driver.informationUri`.
+    public var informationURI: String?
+    /// One sentence per rule id, SARIF's rule `shortDescription`; the id itself when missing.
+    public var ruleSummaries: [String: String]
+    /// Absolute URI of each rule's documentation, SARIF's rule `helpUri`; omitted when missing.
+    public var ruleHelpURIs: [String: String]
+
+    public init(colors: Bool = false, toolVersion: String? = nil, informationURI: String? = nil,
+                ruleSummaries: [String: String] = [:], ruleHelpURIs: [String: String] = [:]) {
+        self.colors = colors
+        self.toolVersion = toolVersion
+        self.informationURI = informationURI
+        self.ruleSummaries = ruleSummaries
+        self.ruleHelpURIs = ruleHelpURIs
+    }
+}
+
+/// Renders findings for people (text), programs (json, the shape of DESIGN §4) and CI systems
+/// (sarif, junit, github, gitlab).
 public enum FindingReport {
-    public static func render(_ findings: [Finding], as format: FindingFormat, colors: Bool = false) -> String {
+    public static func render(_ findings: [Finding], as format: FindingFormat, options: ReportOptions) -> String {
         switch format {
-        case .text: text(findings, colors: colors)
+        case .text: text(findings, colors: options.colors)
         case .json: json(findings)
+        case .sarif: SARIFReport.render(findings, options: options)
+        case .junit: JUnitReport.render(findings)
+        case .github: GitHubAnnotations.render(findings)
+        case .gitlab: GitLabCodeQuality.render(findings)
         }
+    }
+
+    /// Default options but colors: enough for text and json; SARIF then lacks version and summaries.
+    public static func render(_ findings: [Finding], as format: FindingFormat, colors: Bool = false) -> String {
+        render(findings, as: format, options: ReportOptions(colors: colors))
     }
 
     public static func summary(_ findings: [Finding]) -> (errors: Int, warnings: Int, notes: Int) {
@@ -120,5 +163,12 @@ public enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}\n" }
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension Finding {
+    /// The risk and the remedy together, for formats that carry a single message per finding.
+    func messageWithHelp(separator: String) -> String {
+        help.isEmpty ? message : message + separator + help
     }
 }

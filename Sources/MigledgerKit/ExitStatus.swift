@@ -1,4 +1,4 @@
-public import MigGit
+import MigGit
 import MigPolicy
 
 /// The process exit codes of DESIGN §4.

@@ -80,6 +80,19 @@ public enum LedgerService {
                 findings.append(try finding(for: event, in: state, workspace: workspace))
             }
         }
+        if environment == nil {
+            let severity = workspace.policy.severity(of: "push-override")
+            for record in try OverrideLog(repository: workspace.repository).records() {
+                let refs = record.updates.compactMap { $0.split(separator: " ").last.map(String.init) }
+                let newest = record.updates.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+                    .first { $0 != String(repeating: "0", count: 40) }
+                findings.append(Finding(
+                    rule: "push-override", severity: severity,
+                    message: "\(record.pusher) pushed \(refs.joined(separator: ", ")) past the hook's findings on \(Timestamp.iso8601(record.pushedAt)): \(record.reason)",
+                    help: "Review the pushed commits; the ledger rules they broke are reported again where deploys carry them.",
+                    commit: newest, author: record.pusher))
+            }
+        }
         return findings.filter { $0.severity != .off }
     }
 

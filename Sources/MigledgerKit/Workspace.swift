@@ -44,25 +44,39 @@ public struct Workspace {
             if let file = try Policy.file(in: folder) {
                 return (try Policy.load(contentsOf: file), file.lastPathComponent)
             }
-            return (Policy.recommended, "the embedded 'recommended' preset")
+            return (Policy.recommended, presetSource)
         }
-        guard let head = try? repository.resolveCommit("HEAD") else {
-            return (Policy.recommended, "the embedded 'recommended' preset")
+        if let head = try? repository.resolveCommit("HEAD"),
+           let found = try policy(in: head, of: repository, label: "HEAD") {
+            return found
         }
-        let tree = try repository.treeID(ofCommit: head)
+        return (Policy.recommended, presetSource)
+    }
+
+    static let presetSource = "the embedded 'recommended' preset"
+
+    /// The policy file committed in `commit`, or nil when it has none.
+    static func policy(in commit: ObjectID, of repository: Repository, label: String) throws -> (Policy, String)? {
+        let tree = try repository.treeID(ofCommit: commit)
         for name in Policy.fileNames {
             if let entry = try repository.entry(at: RepoPath(name), inTree: tree), entry.kind == .blob {
-                return (try Policy.parse(try repository.blob(entry.id), fileName: "HEAD:\(name)"), "HEAD:\(name)")
+                let source = "\(label):\(name)"
+                return (try Policy.parse(try repository.blob(entry.id), fileName: source), source)
             }
         }
-        return (Policy.recommended, "the embedded 'recommended' preset")
+        return nil
     }
 
     static func resolveSets(policy: Policy, repository: Repository) throws -> [MigrationSetInfo] {
+        try resolveSets(policy: policy, detectionTree: try defaultTree(repository))
+    }
+
+    /// The policy's sets, detecting formats (or, with no sets, whole sets) in `detectionTree`.
+    static func resolveSets(policy: Policy, detectionTree: (any TreeSource)?) throws -> [MigrationSetInfo] {
         var detected: [DetectedSet]?
         func detection() throws -> [DetectedSet] {
             if let detected { return detected }
-            let found = try FormatDetector.detect(in: try defaultTree(repository))
+            let found = try detectionTree.map { try FormatDetector.detect(in: $0) } ?? []
             detected = found
             return found
         }
@@ -81,14 +95,12 @@ public struct Workspace {
     }
 
     /// The tree detection reads: the work tree when there is one (it holds uncommitted
-    /// migrations too), else `HEAD`'s tree.
-    static func defaultTree(_ repository: Repository) throws -> any TreeSource {
+    /// migrations too), else `HEAD`'s tree, else nothing (an empty repository).
+    static func defaultTree(_ repository: Repository) throws -> (any TreeSource)? {
         if let workDirectory = repository.workDirectory {
             return WorkTreeSource(root: workDirectory)
         }
-        guard let head = try? repository.resolveCommit("HEAD") else {
-            throw UserFacingError(.usage, "the repository has no commits yet, so there are no migrations to read")
-        }
+        guard let head = try? repository.resolveCommit("HEAD") else { return nil }
         return try GitTreeSource(repository: repository, commit: head)
     }
 

@@ -12,14 +12,14 @@ extension Migledger {
         @Option(name: .customLong("env"), help: ArgumentHelp("Only this environment.", valueName: "env"))
         var environment: String?
 
-        @Option(help: "text or json.")
+        @Option(help: "Output format: \(FindingFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var format: FindingFormat = .text
 
         func run() throws {
             try runReporting {
                 let opened = try Workspace.open(repositoryPath: workspace.repositoryOptions.repository, policyPath: workspace.policy)
                 let findings = try LedgerService.audit(opened, environment: environment)
-                printOut(FindingReport.render(findings, as: format, colors: format == .text && standardOutputIsColorTerminal))
+                printOut(FindingReport.render(findings, as: format, options: .migledger(colors: format == .text && standardOutputIsColorTerminal)))
                 return findings.contains { $0.severity == .error } ? .blocked : .passed
             }
         }

@@ -90,6 +90,14 @@ import Testing
         #expect(try kind("    # op.bulk_insert(t, [])\n    op.add_column('t', sa.Column('c'))") == .schema)
     }
 
+    /// `alembic init` leaves `versions/` empty, and git keeps it only with a placeholder: the
+    /// environment beside it is still no revision.
+    @Test func freshScriptDirectoryHasNoRevisions() throws {
+        let tree = MemoryTree(["alembic/env.py": "config = context.config", "alembic/versions/.gitkeep": ""])
+        let found = try discover(.alembic, tree, in: "alembic")
+        #expect(found == Discovery(ignored: [RepoPath("alembic/env.py"), RepoPath("alembic/versions/.gitkeep")]))
+    }
+
     @Test func misnamedAndProblems() throws {
         var tree = MemoryTree([
             "v/a_ok.py": Self.revision("a", down: "None"),

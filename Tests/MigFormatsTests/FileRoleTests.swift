@@ -38,7 +38,7 @@ import Testing
     @Test(arguments: trees)
     func rolesAgreeWithDiscovery(kind: MigrationFormatKind, folder: String, files: [String: String]) throws {
         let format = MigrationFormats.format(for: kind)
-        let found = try format.discover(in: MemoryTree(files), folder: RepoPath(folder))
+        let found = try discover(kind, MemoryTree(files), in: folder)
         let root = RepoPath(folder)
         func role(_ path: RepoPath) -> MigrationFileRole { format.role(ofFileAt: path.relative(to: root)!) }
         #expect(!found.migrations.isEmpty)

@@ -1,5 +1,6 @@
 import MigCore
 import MigFormats
+import Testing
 
 /// A tree held in memory: path bytes to contents and mode, with git's listing order.
 struct MemoryTree: TreeSource {
@@ -63,6 +64,11 @@ extension Discovery {
     }
 }
 
-func discover(_ kind: MigrationFormatKind, _ tree: MemoryTree, in folder: String) throws -> Discovery {
-    try MigrationFormats.format(for: kind).discover(in: tree, folder: RepoPath(folder))
+/// Discovers, and checks that the name-only verdicts agree with the discovery, so every
+/// fixture of the format tests is a test of `nameVerdict` too.
+func discover(_ kind: MigrationFormatKind, _ tree: MemoryTree, in folder: String,
+              sourceLocation: SourceLocation = #_sourceLocation) throws -> Discovery {
+    let discovery = try MigrationFormats.format(for: kind).discover(in: tree, folder: RepoPath(folder))
+    try expectNamesAgree(kind, tree, in: RepoPath(folder), with: discovery, sourceLocation: sourceLocation)
+    return discovery
 }

@@ -1,0 +1,126 @@
+public import MigCore
+import MigFormats
+public import MigGit
+import MigLedger
+public import MigPolicy
+import MigRules
+import MigSQL
+import Foundation
+
+/// Judges commits against the ledgers and the policy (DESIGN §5 ledger, order and naming rules):
+/// what `check` and the pre-receive hook run.
+///
+/// Per commit it compares each migration folder's tree id with the parents' first, and diffs
+/// only the folders that changed, so a push costs in proportion to what it touches.
+public struct Guard {
+    let workspace: Workspace
+    private let builders: [(set: Workspace.MigrationSetInfo, builder: SubjectBuilder)]
+    /// Findings dated for exceptions' expiry.
+    let today: CalendarDate
+
+    /// Loads what the protected environments have run: each ledger plus the deploy markers it
+    /// has not recorded yet, since post-receive or the pipeline may lag behind.
+    public init(workspace: Workspace, today: CalendarDate = .today()) throws {
+        self.workspace = workspace
+        self.today = today
+        let protected = Set(workspace.policy.protected)
+        let sync = LedgerSync(repository: workspace.repository, folders: workspace.trackedFolders)
+        var deployed: [String: [RepoPath: DeployedFile]] = [:]
+        for environment in workspace.policy.environments where protected.contains(environment.name) {
+            for (path, entry) in try sync.projection(environment) {
+                deployed[environment.name, default: [:]][path] = DeployedFile(
+                    blob: entry.blob.hex, marker: entry.marker, deployedAt: Timestamp.iso8601(entry.deployedAt),
+                    sourceCommit: entry.sourceCommit.hex)
+            }
+        }
+        let mode = EditComparison.Mode(workspace.policy.immutability)
+        let layouts = Dictionary(workspace.policy.migrations.map { ($0.path, $0.layout) }, uniquingKeysWith: { first, _ in first })
+        builders = workspace.migrationSets.map { set in
+            let context = SetContext(path: set.path, format: set.format, dialect: set.dialect,
+                                     splitLayout: layouts[set.path] == .split)
+            return (set, SubjectBuilder(set: context, immutability: mode, deployed: deployed))
+        }
+    }
+
+    /// Findings for each commit against its parents, in the order given.
+    public func check(commits: [ObjectID]) throws -> [Finding] {
+        var findings: [Finding] = []
+        for id in commits {
+            let commit = try workspace.repository.commit(id)
+            let parents = try commit.parents.map { try workspace.repository.treeID(ofCommit: $0) }
+            findings += try check(tree: commit.tree, parents: parents, commit: commit)
+        }
+        return findings
+    }
+
+    /// Findings for one tree against its parent trees (none: a root commit, everything new).
+    /// A merge is judged only on what it brings that no parent had.
+    public func check(tree: ObjectID, parents: [ObjectID], commit: CommitInfo?) throws -> [Finding] {
+        let repository = workspace.repository
+        let source = GitTreeSource(repository: repository, tree: tree)
+        var findings: [Finding] = []
+        for (set, builder) in builders {
+            let folder = try folderTree(set.path, in: tree)
+            let parentFolders = try parents.map { try folderTree(set.path, in: $0) }
+            if parentFolders.contains(folder) { continue }
+            var deltas = try repository.diff(from: parentFolders.first ?? nil, to: folder, detectRenames: true).map { delta in
+                FileDelta(status: Self.status(delta.status), oldPath: set.path.appending(delta.oldPath),
+                          newPath: set.path.appending(delta.newPath), oldBlob: delta.oldID.hex, newBlob: delta.newID.hex)
+            }
+            if parentFolders.count > 1 {
+                deltas = try deltas.filter { delta in
+                    try !parents.dropFirst().contains { parent in
+                        let there = try repository.entry(at: delta.newPath, inTree: parent)?.id.hex
+                        return delta.status == .deleted ? there == nil : there == delta.newBlob
+                    }
+                }
+            }
+            guard !deltas.isEmpty else { continue }
+            for subject in try builder.subjects(for: deltas, after: source, blobs: source) {
+                findings += findingsFor(subject, commit: commit)
+            }
+        }
+        return findings
+    }
+
+    private func findingsFor(_ subject: RuleSubject, commit: CommitInfo?) -> [Finding] {
+        var findings: [Finding] = []
+        for rule in RuleRegistry.all {
+            let id = rule.description.id
+            let configured = workspace.policy.severity(of: id)
+            guard configured != .off, workspace.policy.exception(for: id, at: subject.path, on: today) == nil else { continue }
+            for hit in rule.init().check(subject) {
+                findings.append(Finding(
+                    rule: id, severity: hit.severity ?? configured, path: subject.path, line: hit.line, column: hit.column,
+                    message: hit.message, help: hit.help, environments: hit.environments, commit: commit?.id.hex,
+                    author: commit.map { "\($0.author.name) <\($0.author.email)>" }))
+            }
+        }
+        return findings
+    }
+
+    private func folderTree(_ path: RepoPath, in tree: ObjectID) throws -> ObjectID? {
+        guard let entry = try workspace.repository.entry(at: path, inTree: tree), entry.kind == .tree else { return nil }
+        return entry.id
+    }
+
+    private static func status(_ status: DeltaStatus) -> FileDelta.Status {
+        switch status {
+        case .added, .copied: .added
+        case .deleted: .deleted
+        case .renamed: .renamed
+        case .modified, .typeChanged, .other: .modified
+        }
+    }
+}
+
+extension EditComparison.Mode {
+    init(_ immutability: Policy.Immutability) {
+        switch immutability {
+        case .exact: self = .exact
+        case .lineEndings: self = .lineEndings
+        case .whitespace: self = .whitespace
+        case .tokens: self = .tokens
+        }
+    }
+}
