@@ -29,13 +29,16 @@ public struct RuleSubject: Sendable {
     public let newestDeployed: [NewestDeployed]
     /// The other migration files of the set after the change that share this file's version.
     public let sameVersion: [RepoPath]
+    /// True when no migration in the file's folder has an earlier version (Django apps and
+    /// other subfolders count on their own): an `initial` name is fine there.
+    public let isEarliest: Bool
     /// For graph-ordered formats (alembic, django), the heads after the change; nil otherwise.
     public let heads: [String]?
     public let immutability: EditComparison.Mode
 
     public init(path: RepoPath, change: Change, set: SetContext, verdict: NameVerdict, contents: [UInt8]?,
                 kind: MigrationKind?, deployments: [Deployment], newestDeployed: [NewestDeployed],
-                sameVersion: [RepoPath], heads: [String]?, immutability: EditComparison.Mode) {
+                sameVersion: [RepoPath], isEarliest: Bool = false, heads: [String]?, immutability: EditComparison.Mode) {
         self.path = path
         self.change = change
         self.set = set
@@ -45,6 +48,7 @@ public struct RuleSubject: Sendable {
         self.deployments = deployments
         self.newestDeployed = newestDeployed
         self.sameVersion = sameVersion
+        self.isEarliest = isEarliest
         self.heads = heads
         self.immutability = immutability
     }

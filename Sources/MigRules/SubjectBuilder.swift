@@ -95,13 +95,16 @@ public struct SubjectBuilder {
             let isNewName = delta.status == .added || delta.status == .renamed
             if isNewName, setAfter == nil { setAfter = try SetAfterChange(set: set, format: format, tree: after) }
             var sameVersion: [RepoPath] = []
+            var isEarliest = false
             if isNewName, case .migration(let version, _, false) = verdict {
-                sameVersion = setAfter?.paths(withVersion: VersionKey(parsing: version)).filter { $0 != path } ?? []
+                let key = VersionKey(parsing: version)
+                sameVersion = setAfter?.paths(withVersion: key).filter { $0 != path } ?? []
+                isEarliest = setAfter?.isEarliest(key, in: path.parent) ?? false
             }
             subjects.append(RuleSubject(
                 path: path, change: change, set: set, verdict: verdict, contents: contents,
                 kind: set.splitLayout ? try kind(of: path, contents: contents, after: after) : nil,
-                deployments: deployments, newestDeployed: newestDeployed, sameVersion: sameVersion,
+                deployments: deployments, newestDeployed: newestDeployed, sameVersion: sameVersion, isEarliest: isEarliest,
                 heads: isNewName ? setAfter?.heads : nil, immutability: immutability))
         }
         return subjects
@@ -137,13 +140,16 @@ public struct SubjectBuilder {
 /// The set after the change: versions by path and, for graph formats, the heads.
 private struct SetAfterChange {
     private var byVersion: [VersionKey: [RepoPath]] = [:]
+    private var earliestByFolder: [RepoPath: VersionKey] = [:]
     let heads: [String]?
 
     init(set: SetContext, format: any MigrationFormat, tree: some TreeSource) throws {
         for file in try tree.files(under: set.path) {
             guard let relative = file.path.relative(to: set.path),
                   case .migration(let version, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { continue }
-            byVersion[VersionKey(parsing: version), default: []].append(file.path)
+            let key = VersionKey(parsing: version)
+            byVersion[key, default: []].append(file.path)
+            if earliestByFolder[file.path.parent].map({ key < $0 }) ?? true { earliestByFolder[file.path.parent] = key }
         }
         switch set.format {
         case .alembic, .django:
@@ -154,6 +160,10 @@ private struct SetAfterChange {
     }
 
     func paths(withVersion version: VersionKey) -> [RepoPath] { byVersion[version] ?? [] }
+
+    func isEarliest(_ version: VersionKey, in folder: RepoPath) -> Bool {
+        earliestByFolder[folder].map { version <= $0 } ?? true
+    }
 
     /// Migrations nothing builds on: alembic revisions no other names as `down_revision`, and
     /// per Django app, migrations no other of the app depends on.
