@@ -49,10 +49,16 @@ public struct ModifiedDeployedMigration: Rule {
         if let first = changed.first {
             let ran = changed.map(\.0.summary).joined(separator: ", ")
             let fallback = first.1.fallback.map { " (\($0))" } ?? ""
+            var (line, column) = (first.1.new.line, first.1.new.column)
+            // A change that starts at a line break (lines appended) is read on the next line.
+            let offset = first.1.new.offset
+            if offset < contents.count, contents[offset] == UInt8(ascii: "\n") || contents[offset] == UInt8(ascii: "\r") {
+                (line, column) = (line + 1, 1)
+            }
             return [RuleHit(
                 message: "This migration was edited after it ran in \(ran); those environments will never run the new bytes\(fallback).",
                 help: "Restore the deployed bytes and make the change in a new migration.",
-                line: first.1.new.line, column: first.1.new.column, environments: changed.map(\.0.environment))]
+                line: line, column: column, environments: changed.map(\.0.environment))]
         }
         if let first = allowed.first {
             return [RuleHit(
