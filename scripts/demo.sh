@@ -3,6 +3,7 @@
 # on the fly (a Rails shop with migrations, history and deploy tags) in a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 bash scripts/setup.sh
 
 echo "==> building migledger (release)"
@@ -96,6 +97,34 @@ git --no-pager diff --stat refs/migledger/production HEAD -- db/migrate
 
 step "migledger ledger verify: the chains are append-only and their trailers true"
 "$bin" ledger verify
+
+step "a git server with migledger's hooks: a push that edits a deployed migration is refused"
+server="$demo/server.git"
+git clone -q --bare "$repo" "$server"
+cp "$root/hooks/pre-receive" "$root/hooks/post-receive" "$server/hooks/"
+git -C "$server" config receive.advertisePushOptions true
+(cd "$server" && "$bin" ledger sync >/dev/null)
+export MIGLEDGER="$bin"
+git clone -q "$server" "$demo/laptop"
+at "2024-03-22T10:00:00Z"
+sed -i 's/add_column :users, :email, :string/add_column :users, :email, :citext/' "$demo/laptop/db/migrate/20240212143000_add_email_to_users.rb"
+git -C "$demo/laptop" commit -q -am "Make emails case-insensitive"
+set +e
+git -C "$demo/laptop" push origin main 2>&1 | sed 's/^/    /'
+set -e
+
+step "the same change as a new migration is accepted"
+git -C "$demo/laptop" checkout -q -- . && git -C "$demo/laptop" reset -q --hard origin/main
+cat > "$demo/laptop/db/migrate/20240322100000_make_user_emails_case_insensitive.rb" <<'RUBY'
+class MakeUserEmailsCaseInsensitive < ActiveRecord::Migration[7.1]
+  def change
+    enable_extension :citext
+    change_column :users, :email, :citext
+  end
+end
+RUBY
+git -C "$demo/laptop" add -A && git -C "$demo/laptop" commit -q -m "Make emails case-insensitive"
+git -C "$demo/laptop" push origin main 2>&1 | sed 's/^/    /'
 
 step "migledger audit: the past at once (exit code 1: a deployed migration was edited)"
 set +e

@@ -69,6 +69,22 @@ import Testing
         }
     }
 
+    @Test func theReadmeRuleTableMatchesTheRules() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardized
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\n## Rules\n").last?.components(separatedBy: "\n## ").first)
+        var rows: [String: String] = [:]
+        for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            rows[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[1]
+        }
+        let expected = Dictionary(uniqueKeysWithValues: RuleRegistry.all.map { rule in
+            (rule.description.id, RuleCatalogue.rule(rule.description.id)?.defaultSeverity.rawValue ?? "")
+        })
+        #expect(rows == expected, "README.md's rule table is stale: update it from `migledger rules`")
+    }
+
     @Test func everyRuleFileIsRegistered() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Sources/MigRules/Rules").standardized
