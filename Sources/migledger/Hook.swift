@@ -19,12 +19,7 @@ extension Migledger.Hook {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            let input = Array(FileHandle.standardInput.readDataToEndOfFile())
-            let outcome = HookService.preReceive(input: input, environment: ProcessInfo.processInfo.environment,
-                                                 repositoryPath: workspace.repositoryOptions.repository,
-                                                 policyPath: workspace.policy)
-            printErr(outcome.message)
-            if outcome.status != .passed { throw ExitCode(outcome.status.rawValue) }
+            try runHook(workspace, HookService.preReceive)
         }
     }
 
@@ -36,12 +31,17 @@ extension Migledger.Hook {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() throws {
-            let input = Array(FileHandle.standardInput.readDataToEndOfFile())
-            let outcome = HookService.postReceive(input: input, environment: ProcessInfo.processInfo.environment,
-                                                  repositoryPath: workspace.repositoryOptions.repository,
-                                                  policyPath: workspace.policy)
-            printErr(outcome.message)
-            if outcome.status != .passed { throw ExitCode(outcome.status.rawValue) }
+            try runHook(workspace) { HookService.postReceive(input: $0, environment: $1, repositoryPath: $2, policyPath: $3) }
         }
     }
+}
+
+/// Feeds git's stdin and environment to a hook; its message goes to stderr, which git shows
+/// behind `remote:`.
+private func runHook(_ workspace: WorkspaceOptions,
+                     _ hook: ([UInt8], [String: String], String?, String?) -> HookOutcome) throws {
+    let input = Array(FileHandle.standardInput.readDataToEndOfFile())
+    let outcome = hook(input, ProcessInfo.processInfo.environment, workspace.repositoryOptions.repository, workspace.policy)
+    printErr(outcome.message)
+    if outcome.status != .passed { throw ExitCode(outcome.status.rawValue) }
 }
