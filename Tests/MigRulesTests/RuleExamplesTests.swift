@@ -1,7 +1,7 @@
 import Foundation
 import MigCore
 import MigPolicy
-import MigRules
+@testable import MigRules
 import Testing
 
 /// Every rule's documented examples are its tests: triggering ones must fire on the named file
@@ -53,6 +53,10 @@ import Testing
     @Test func idsAreUniqueSortedKebabCaseAndCatalogued() {
         let ids = RuleRegistry.all.map { $0.description.id }
         #expect(ids == ids.sorted())
+        for family in RuleRegistry.families {
+            let names = family.map { String(describing: $0) }
+            #expect(names == names.sorted(), "keep each registry list sorted: \(names)")
+        }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" } && !id.hasPrefix("-") && !id.hasSuffix("-"), "\(id)")
