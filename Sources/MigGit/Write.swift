@@ -26,10 +26,12 @@ extension Repository {
     /// Writes the tree that is `base` (nil: empty) with `updates` placed at their paths, creating
     /// intermediate folders, without touching any work tree or index.
     public func writeTree(base: ObjectID?, updating updates: [TreeUpdate]) throws(GitError) -> ObjectID {
-        let baseID: ObjectID
-        if let base { baseID = base } else { baseID = try emptyTree() }
-        guard !updates.isEmpty else { return baseID }
-        let baseTree = try lookupTree(baseID)
+        guard !updates.isEmpty else {
+            if let base { return base }
+            return try emptyTree()
+        }
+        // No baseline rather than a written empty tree, which would be left behind unreferenced.
+        let baseTree = try base.map { id throws(GitError) in try lookupTree(id) }
         var cPaths: [UnsafeMutablePointer<CChar>] = []
         defer { cPaths.forEach { $0.deallocate() } }
         var items: [git_tree_update] = []
@@ -46,7 +48,7 @@ extension Repository {
                                          path: UnsafePointer(buffer)))
         }
         var out = git_oid()
-        try check(git_tree_create_updated(&out, handle.pointer, baseTree.pointer, items.count, items),
+        try check(git_tree_create_updated(&out, handle.pointer, baseTree?.pointer, items.count, items),
                   "writing a tree")
         return ObjectID(out)
     }

@@ -53,6 +53,15 @@ public struct Guard {
         return findings
     }
 
+    /// Findings for a ref's move as a whole, named after its new tip: what the tree at `new`
+    /// holds that the tree at `old` did not. Moving a branch onto commits the server already
+    /// has (a fast-forward or merge of a branch pushed before a deploy, a force push back past
+    /// a deployed file) brings no new commit, yet changes what the branch deploys.
+    public func check(refMovingFrom old: ObjectID, to new: ObjectID) throws -> [Finding] {
+        let tip = try workspace.repository.commit(new)
+        return try check(tree: tip.tree, parents: [try workspace.repository.treeID(ofCommit: old)], commit: tip)
+    }
+
     /// Findings for one tree against its parent trees (none: a root commit, everything new).
     /// A merge is judged only on what it brings that no parent had.
     public func check(tree: ObjectID, parents: [ObjectID], commit: CommitInfo?) throws -> [Finding] {

@@ -79,7 +79,9 @@ public enum HookService {
             let (workspace, warning) = try hookWorkspace(repository, policyPath: policyPath, updates: updates)
             onError = workspace.policy.hook.onError
             let commits = try newCommits(repository, updates: updates)
-            let findings = try Guard(workspace: workspace).check(commits: commits)
+            let checker = try Guard(workspace: workspace)
+            var findings = try checker.check(commits: commits)
+            findings += try refMoveFindings(repository, updates: updates, checker: checker, reported: findings)
             return judge(findings, updates: updates, workspace: workspace, environment: environment,
                          preface: warning, commitCount: commits.count)
         } catch {
@@ -129,6 +131,24 @@ public enum HookService {
         let walk = try repository.walk(pushing: tips, order: [.topological, .reverse])
         try walk.hideReferences(matching: "refs/*")
         return try walk.all()
+    }
+
+    /// What each moved ref gained or lost as a whole, beyond what its new commits showed: the
+    /// verdict on a branch must not depend on whether its commits reached the server earlier,
+    /// under an older ledger, through another branch.
+    static func refMoveFindings(_ repository: Repository, updates: [RefUpdate], checker: Guard,
+                                reported: [Finding]) throws -> [Finding] {
+        var seen = Set(reported.map { "\($0.rule) \($0.severity) \($0.path?.description ?? "")" })
+        var findings: [Finding] = []
+        for update in updates where !update.isCreation && !update.isDeletion {
+            guard let old = try repository.peelToCommit(update.old), let new = try repository.peelToCommit(update.new),
+                  old != new else { continue }
+            for finding in try checker.check(refMovingFrom: old, to: new)
+            where seen.insert("\(finding.rule) \(finding.severity) \(finding.path?.description ?? "")").inserted {
+                findings.append(finding)
+            }
+        }
+        return findings
     }
 
     private static func judge(_ findings: [Finding], updates: [RefUpdate], workspace: Workspace,
