@@ -45,7 +45,7 @@ public enum ExampleRunner {
                              splitLayout: example.splitLayout)
         let builder = SubjectBuilder(set: set, immutability: example.immutability, deployed: deployed)
         let after = MemoryTree(files: afterFiles.compactMapValues { $0 }, objects: objects)
-        let subjects = try builder.subjects(for: deltas, after: after, blobs: after)
+        let subjects = try builder.subjects(for: deltas, after: after, blobs: after) { try builder.versionIndex(listing: after) }
         return subjects.flatMap { subject in rule.check(subject).map { (subject.path, $0) } }
     }
 }

@@ -73,10 +73,14 @@ public struct SubjectBuilder {
     }
 
     /// Subjects for the deltas that concern migration files, reading contents through `after`
-    /// (the tree after the change) and any blob by id through `blobs`.
-    public func subjects(for deltas: [FileDelta], after: some TreeSource, blobs: some TreeSource) throws -> [RuleSubject] {
+    /// (the tree after the change) and any blob by id through `blobs`. `index` gives the set's
+    /// versions after the change; it is asked only when the change names a new file, and the
+    /// caller may derive it from the parent's index (`VersionIndex.applying`) instead of a listing.
+    public func subjects(for deltas: [FileDelta], after: some TreeSource, blobs: some TreeSource,
+                         index: () throws -> VersionIndex) throws -> [RuleSubject] {
         var subjects: [RuleSubject] = []
-        var setAfter: SetAfterChange?
+        var versions: VersionIndex?
+        var heads: [String]??
         for delta in deltas {
             let path = delta.status == .deleted ? delta.oldPath : delta.newPath
             guard let relative = path.relative(to: set.path), !relative.isEmpty else { continue }
@@ -93,21 +97,44 @@ public struct SubjectBuilder {
             if case .ignored = verdict, deployments.isEmpty { continue }
             let contents = delta.status == .deleted ? nil : try blobs.contents(of: file(path, delta.newBlob))
             let isNewName = delta.status == .added || delta.status == .renamed
-            if isNewName, setAfter == nil { setAfter = try SetAfterChange(set: set, format: format, tree: after) }
             var sameVersion: [RepoPath] = []
             var isEarliest = false
             if isNewName, case .migration(let version, _, false) = verdict {
+                if versions == nil { versions = try index() }
                 let key = VersionKey(parsing: version)
-                sameVersion = setAfter?.paths(withVersion: key).filter { $0 != path } ?? []
-                isEarliest = setAfter?.isEarliest(key, in: path.parent) ?? false
+                sameVersion = versions?.paths(withVersion: key).filter { $0 != path } ?? []
+                isEarliest = versions?.isEarliest(key, in: path.parent) ?? false
             }
+            if isNewName, heads == nil { heads = .some(try graphHeads(after)) }
             subjects.append(RuleSubject(
                 path: path, change: change, set: set, verdict: verdict, contents: contents,
                 kind: set.splitLayout ? try kind(of: path, contents: contents, after: after) : nil,
                 deployments: deployments, newestDeployed: newestDeployed, sameVersion: sameVersion, isEarliest: isEarliest,
-                heads: isNewName ? setAfter?.heads : nil, immutability: immutability))
+                heads: isNewName ? heads ?? nil : nil, immutability: immutability))
         }
         return subjects
+    }
+
+    /// The set's versions in `tree`, from a full listing.
+    public func versionIndex(listing tree: some TreeSource) throws -> VersionIndex {
+        VersionIndex().applying(try tree.files(under: set.path).map { file in
+            FileDelta(status: .added, oldPath: file.path, newPath: file.path, oldBlob: "", newBlob: file.objectID)
+        }, builder: self)
+    }
+
+    /// For graph-ordered formats the heads in `tree`; nil for the others.
+    private func graphHeads(_ tree: some TreeSource) throws -> [String]? {
+        switch set.format {
+        case .alembic, .django: Self.heads(of: try format.discover(in: tree, folder: set.path).migrations)
+        default: nil
+        }
+    }
+
+    /// The version of a migration file (not a down file) of this set, from its name.
+    func version(of path: RepoPath) -> VersionKey? {
+        guard let relative = path.relative(to: set.path), !relative.isEmpty,
+              case .migration(let version, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { return nil }
+        return VersionKey(parsing: version)
     }
 
     private func deployments(of path: RepoPath, blobs: some TreeSource) throws -> [Deployment] {
@@ -137,37 +164,47 @@ public struct SubjectBuilder {
     }
 }
 
-/// The set after the change: versions by path and, for graph formats, the heads.
-private struct SetAfterChange {
+/// The migrations of a set by version, kept up to date delta by delta so that a long push costs
+/// one folder listing rather than one per commit.
+public struct VersionIndex: Sendable {
     private var byVersion: [VersionKey: [RepoPath]] = [:]
-    private var earliestByFolder: [RepoPath: VersionKey] = [:]
-    let heads: [String]?
+    private var countsByFolder: [RepoPath: [VersionKey: Int]] = [:]
 
-    init(set: SetContext, format: any MigrationFormat, tree: some TreeSource) throws {
-        for file in try tree.files(under: set.path) {
-            guard let relative = file.path.relative(to: set.path),
-                  case .migration(let version, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { continue }
-            let key = VersionKey(parsing: version)
-            byVersion[key, default: []].append(file.path)
-            if earliestByFolder[file.path.parent].map({ key < $0 }) ?? true { earliestByFolder[file.path.parent] = key }
+    public init() {}
+
+    /// This index with the deltas' removals and additions applied.
+    public func applying(_ deltas: [FileDelta], builder: SubjectBuilder) -> VersionIndex {
+        var index = self
+        for delta in deltas {
+            if delta.status != .added, let key = builder.version(of: delta.oldPath) { index.remove(delta.oldPath, key) }
+            if delta.status != .deleted, let key = builder.version(of: delta.newPath) { index.add(delta.newPath, key) }
         }
-        switch set.format {
-        case .alembic, .django:
-            heads = Self.heads(of: try format.discover(in: tree, folder: set.path).migrations)
-        default:
-            heads = nil
-        }
+        return index
+    }
+
+    private mutating func add(_ path: RepoPath, _ key: VersionKey) {
+        byVersion[key, default: []].append(path)
+        countsByFolder[path.parent, default: [:]][key, default: 0] += 1
+    }
+
+    private mutating func remove(_ path: RepoPath, _ key: VersionKey) {
+        byVersion[key]?.removeAll { $0 == path }
+        if byVersion[key]?.isEmpty == true { byVersion[key] = nil }
+        countsByFolder[path.parent]?[key]? -= 1
+        if countsByFolder[path.parent]?[key] == 0 { countsByFolder[path.parent]?[key] = nil }
     }
 
     func paths(withVersion version: VersionKey) -> [RepoPath] { byVersion[version] ?? [] }
 
     func isEarliest(_ version: VersionKey, in folder: RepoPath) -> Bool {
-        earliestByFolder[folder].map { version <= $0 } ?? true
+        !(countsByFolder[folder]?.keys.contains { $0 < version } ?? false)
     }
+}
 
+extension SubjectBuilder {
     /// Migrations nothing builds on: alembic revisions no other names as `down_revision`, and
     /// per Django app, migrations no other of the app depends on.
-    private static func heads(of migrations: [Migration]) -> [String] {
+    static func heads(of migrations: [Migration]) -> [String] {
         var alembicParents: Set<String> = []
         var djangoDependedOn: Set<String> = []
         for migration in migrations {

@@ -17,6 +17,8 @@ public struct Guard {
     private let builders: [(set: Workspace.MigrationSetInfo, builder: SubjectBuilder)]
     /// Findings dated for exceptions' expiry.
     let today: CalendarDate
+    /// Version indexes by migration-folder tree id: each commit's is its parent's plus a delta.
+    private let indexes = IndexCache()
 
     /// Loads what the protected environments have run: each ledger plus the deploy markers it
     /// has not recorded yet, since post-receive or the pipeline may lag behind.
@@ -85,7 +87,13 @@ public struct Guard {
                 }
             }
             guard !deltas.isEmpty else { continue }
-            for subject in try builder.subjects(for: deltas, after: source, blobs: source) {
+            let index = { () throws -> VersionIndex in
+                let derived = try parentFolders.first.flatMap { $0 }.flatMap { self.indexes.get($0) }?.applying(deltas, builder: builder)
+                    ?? builder.versionIndex(listing: source)
+                if let folder { self.indexes.put(folder, derived) }
+                return derived
+            }
+            for subject in try builder.subjects(for: deltas, after: source, blobs: source, index: index) {
                 findings += findingsFor(subject, commit: commit)
             }
         }
@@ -131,5 +139,19 @@ extension EditComparison.Mode {
         case .whitespace: self = .whitespace
         case .tokens: self = .tokens
         }
+    }
+}
+
+/// A small cache of version indexes, so a push's commits reuse their parents' indexes; bounded,
+/// because only the newest commits' parents are asked for again.
+private final class IndexCache {
+    private var entries: [ObjectID: VersionIndex] = [:]
+    private var order: [ObjectID] = []
+
+    func get(_ folder: ObjectID) -> VersionIndex? { entries[folder] }
+
+    func put(_ folder: ObjectID, _ index: VersionIndex) {
+        if entries.updateValue(index, forKey: folder) == nil { order.append(folder) }
+        if order.count > 64 { entries[order.removeFirst()] = nil }
     }
 }
