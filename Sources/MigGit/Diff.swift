@@ -32,7 +32,9 @@ extension Repository {
     public func diff(from oldTree: ObjectID?, to newTree: ObjectID?, paths: [RepoPath] = [],
                      detectRenames: Bool = false) throws(GitError) -> [DiffDelta] {
         let old = try oldTree.map { id throws(GitError) in try lookupTree(id) }
+        defer { withExtendedLifetime(old) {} }
         let new = try newTree.map { id throws(GitError) in try lookupTree(id) }
+        defer { withExtendedLifetime(new) {} }
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing a diff")
         options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
@@ -55,6 +57,7 @@ extension Repository {
         }
         try check(result, "comparing trees")
         let diff = Owned(pointer!) { git_diff_free($0) }
+        defer { withExtendedLifetime(diff) {} }
 
         if detectRenames {
             var find = git_diff_find_options()

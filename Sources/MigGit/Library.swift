@@ -23,6 +23,11 @@ enum Library {
 public var libgit2Version: String { Library.version }
 
 /// Owns one libgit2 object handle and frees it with the matching `git_*_free` when released.
+///
+/// Swift may release an object right after its last use, which for a local owner is the read of
+/// `pointer`, before the C call that uses it. So every local owner is followed by
+/// `defer { withExtendedLifetime(owner) {} }`: without it the handle can be freed under libgit2,
+/// which its object cache hides until a large repository evicts the object.
 final class Owned {
     let pointer: OpaquePointer
     private let free: (OpaquePointer) -> Void

@@ -38,6 +38,7 @@ public final class Repository {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, handle.pointer), "opening the object database")
         let owned = Owned(odb!) { git_odb_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         for folder in folders {
             try check(git_odb_add_disk_alternate(owned.pointer, folder), "adding object folder \(folder)")
         }
@@ -69,10 +70,12 @@ public final class Repository {
         var object: OpaquePointer?
         try check(git_revparse_single(&object, handle.pointer, revision), "resolving '\(revision)'")
         let owned = Owned(object!) { git_object_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var commit: OpaquePointer?
         try check(git_object_peel(&commit, owned.pointer, GIT_OBJECT_COMMIT),
                   "'\(revision)' does not name a commit")
         let ownedCommit = Owned(commit!) { git_object_free($0) }
+        defer { withExtendedLifetime(ownedCommit) {} }
         return ObjectID(git_object_id(ownedCommit.pointer))
     }
 
@@ -81,6 +84,7 @@ public final class Repository {
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, handle.pointer) == 0, let odb else { return false }
         let owned = Owned(odb) { git_odb_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var oid = id.oid
         return git_odb_exists(owned.pointer, &oid) == 1
     }
@@ -88,6 +92,7 @@ public final class Repository {
     /// The commit with this id.
     public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
         let commit = try lookupCommit(id)
+        defer { withExtendedLifetime(commit) {} }
         return Repository.commitInfo(commit.pointer, id: id)
     }
 
@@ -118,6 +123,7 @@ public final class Repository {
     /// The id of the tree of a commit, without parsing anything else.
     public func treeID(ofCommit id: ObjectID) throws(GitError) -> ObjectID {
         let commit = try lookupCommit(id)
+        defer { withExtendedLifetime(commit) {} }
         return ObjectID(git_commit_tree_id(commit.pointer))
     }
 
@@ -129,11 +135,13 @@ public final class Repository {
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try check(result, "reading reference \(name)")
         let reference = Owned(pointer!) { git_reference_free($0) }
+        defer { withExtendedLifetime(reference) {} }
         var resolved: OpaquePointer?
         let resolveResult = git_reference_resolve(&resolved, reference.pointer)
         if resolveResult == GIT_ENOTFOUND.rawValue { return nil }
         try check(resolveResult, "resolving reference \(name)")
         let direct = Owned(resolved!) { git_reference_free($0) }
+        defer { withExtendedLifetime(direct) {} }
         guard let target = git_reference_target(direct.pointer) else { return nil }
         return try peelToCommit(ObjectID(target))
     }
@@ -143,6 +151,7 @@ public final class Repository {
         var pointer: OpaquePointer?
         guard git_reference_lookup(&pointer, handle.pointer, "HEAD") == 0, let pointer else { return nil }
         let head = Owned(pointer) { git_reference_free($0) }
+        defer { withExtendedLifetime(head) {} }
         return git_reference_symbolic_target(head.pointer).map { String(cString: $0) }
     }
 
@@ -157,6 +166,7 @@ public final class Repository {
             try check(git_reference_iterator_new(&iterator, handle.pointer), "listing references")
         }
         let owned = Owned(iterator!) { git_reference_iterator_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var references: [ReferenceInfo] = []
         while true {
             var pointer: OpaquePointer?
@@ -164,6 +174,7 @@ public final class Repository {
             if result == GIT_ITEROVER.rawValue { break }
             try check(result, "listing references")
             let reference = Owned(pointer!) { git_reference_free($0) }
+            defer { withExtendedLifetime(reference) {} }
             if let info = try referenceInfo(reference, details: details) { references.append(info) }
         }
         return references
@@ -176,6 +187,7 @@ public final class Repository {
             return nil
         }
         let resolved = Owned(resolvedPointer) { git_reference_free($0) }
+        defer { withExtendedLifetime(resolved) {} }
         guard let targetPointer = git_reference_target(resolved.pointer) else { return nil }
         let target = ObjectID(targetPointer)
         guard details else {
@@ -184,6 +196,7 @@ public final class Repository {
                 return ReferenceInfo(name: name, target: target, commit: nil, tag: nil, date: nil)
             }
             let object = Owned(peeled) { git_object_free($0) }
+            defer { withExtendedLifetime(object) {} }
             return ReferenceInfo(name: name, target: target, commit: ObjectID(git_object_id(object.pointer)),
                                  tag: nil, date: nil)
         }
@@ -203,6 +216,7 @@ public final class Repository {
         let result = git_object_lookup(&pointer, handle.pointer, &oid, GIT_OBJECT_ANY)
         try check(result, "reading object \(id.shortHex)")
         let object = Owned(pointer!) { git_object_free($0) }
+        defer { withExtendedLifetime(object) {} }
         guard git_object_type(object.pointer) == GIT_OBJECT_TAG else { return nil }
         let tag = object.pointer
         return TagInfo(
@@ -220,10 +234,12 @@ public final class Repository {
         var pointer: OpaquePointer?
         try check(git_object_lookup(&pointer, handle.pointer, &oid, GIT_OBJECT_ANY), "reading object \(id.shortHex)")
         let object = Owned(pointer!) { git_object_free($0) }
+        defer { withExtendedLifetime(object) {} }
         var peeled: OpaquePointer?
         let result = git_object_peel(&peeled, object.pointer, GIT_OBJECT_COMMIT)
         guard result == 0, let peeled else { return nil }
         let owned = Owned(peeled) { git_object_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         return ObjectID(git_object_id(owned.pointer))
     }
 
@@ -250,6 +266,7 @@ public final class Repository {
         var config: OpaquePointer?
         try check(git_repository_config_snapshot(&config, handle.pointer), "reading git configuration")
         let owned = Owned(config!) { git_config_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var value: UnsafePointer<CChar>?
         let result = git_config_get_string(&value, owned.pointer, key)
         if result == GIT_ENOTFOUND.rawValue { return nil }

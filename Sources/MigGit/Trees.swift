@@ -18,6 +18,7 @@ extension Repository {
     /// The entries of one tree, in git's order.
     public func entries(ofTree id: ObjectID) throws(GitError) -> [TreeEntry] {
         let tree = try lookupTree(id)
+        defer { withExtendedLifetime(tree) {} }
         let count = git_tree_entrycount(tree.pointer)
         var entries: [TreeEntry] = []
         entries.reserveCapacity(count)
@@ -34,11 +35,13 @@ extension Repository {
             return TreeEntry(name: [], id: tree, kind: .tree, fileMode: 0o040000)
         }
         let owned = try lookupTree(tree)
+        defer { withExtendedLifetime(owned) {} }
         var pointer: OpaquePointer?
         let result = path.withCString { git_tree_entry_bypath(&pointer, owned.pointer, $0) }
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try check(result, "looking up \(path) in tree \(tree.shortHex)")
         let entry = Owned(pointer!) { git_tree_entry_free($0) }
+        defer { withExtendedLifetime(entry) {} }
         return TreeEntry(entry.pointer)
     }
 
@@ -70,6 +73,7 @@ extension Repository {
         var pointer: OpaquePointer?
         try check(git_blob_lookup(&pointer, handle.pointer, &oid), "reading blob \(id.shortHex)")
         let blob = Owned(pointer!) { git_blob_free($0) }
+        defer { withExtendedLifetime(blob) {} }
         let size = Int(git_blob_rawsize(blob.pointer))
         guard size > 0, let raw = git_blob_rawcontent(blob.pointer) else { return [] }
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
@@ -80,6 +84,7 @@ extension Repository {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, handle.pointer), "opening the object database")
         let owned = Owned(odb!) { git_odb_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var oid = id.oid
         var size = 0
         var type = GIT_OBJECT_ANY

@@ -32,6 +32,7 @@ extension Repository {
         }
         // No baseline rather than a written empty tree, which would be left behind unreferenced.
         let baseTree = try base.map { id throws(GitError) in try lookupTree(id) }
+        defer { withExtendedLifetime(baseTree) {} }
         var cPaths: [UnsafeMutablePointer<CChar>] = []
         defer { cPaths.forEach { $0.deallocate() } }
         var items: [git_tree_update] = []
@@ -58,6 +59,7 @@ extension Repository {
         var builder: OpaquePointer?
         try check(git_treebuilder_new(&builder, handle.pointer, nil), "writing the empty tree")
         let owned = Owned(builder!) { git_treebuilder_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var out = git_oid()
         try check(git_treebuilder_write(&out, owned.pointer), "writing the empty tree")
         return ObjectID(out)
@@ -67,9 +69,13 @@ extension Repository {
     public func createCommit(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature,
                              message: String) throws(GitError) -> ObjectID {
         let treeHandle = try lookupTree(tree)
+        defer { withExtendedLifetime(treeHandle) {} }
         let parentHandles = try parents.map { id throws(GitError) in try lookupCommit(id) }
+        defer { withExtendedLifetime(parentHandles) {} }
         let authorHandle = try Repository.signatureHandle(author)
+        defer { withExtendedLifetime(authorHandle) {} }
         let committerHandle = try Repository.signatureHandle(committer)
+        defer { withExtendedLifetime(committerHandle) {} }
         var parentPointers: [OpaquePointer?] = parentHandles.map { $0.pointer }
         var out = git_oid()
         let result = parentPointers.withUnsafeMutableBufferPointer { buffer in
@@ -119,6 +125,7 @@ extension Repository {
         var index: OpaquePointer?
         try check(git_repository_index(&index, handle.pointer), "opening the index")
         let owned = Owned(index!) { git_index_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         var out = git_oid()
         try check(git_index_write_tree(&out, owned.pointer), "writing the staged tree")
         return ObjectID(out)
