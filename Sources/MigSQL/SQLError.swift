@@ -26,12 +26,16 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Builds the error from the one libpg_query returned; call it before the result is freed.
     init(_ error: UnsafePointer<PgQueryError>, operation: String, text: [UInt8]) {
+        self.init(error, operation: operation, text: text) { LineMap(text).location(of: $0) }
+    }
+
+    /// The same, for a text that is part of a file: `locate` places a byte offset of `text` in it.
+    init(_ error: UnsafePointer<PgQueryError>, operation: String, text: [UInt8], locate: (Int) -> SourceLocation) {
         let message = error.pointee.message.map { String(cString: $0) } ?? ""
         let cursor = Int(error.pointee.cursorpos)
         let offset = cursor > 0 ? SQLError.byteOffset(ofCharacter: cursor, in: text) : nil
         self.init(operation: operation, message: message.isEmpty ? "unknown error" : message,
-                  cursorPosition: cursor > 0 ? cursor : nil,
-                  location: offset.map { LineMap(text).location(of: $0) })
+                  cursorPosition: cursor > 0 ? cursor : nil, location: offset.map(locate))
     }
 
     /// PostgreSQL counts the cursor in characters by each lead byte's declared length

@@ -21,6 +21,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 /// Lines end at LF only, as git and the forges number them, so a finding lands on the line a
 /// reviewer sees in the diff. Columns count Unicode scalars; bytes that are not valid UTF-8
 /// count one column per maximal invalid sequence, the way editors show one U+FFFD for each.
+/// A byte order mark starting the file is not a column: editors and forges do not show it.
 public struct LineMap: Sendable {
     private let bytes: [UInt8]
     private let lineStarts: [Int]
@@ -44,7 +45,8 @@ public struct LineMap: Sendable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        let lineStart = lineStarts[low]
+        let hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        let lineStart = low == 0 && hasByteOrderMark && offset >= 3 ? 3 : lineStarts[low]
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes[lineStart...].makeIterator()
         var characterStart = lineStart
