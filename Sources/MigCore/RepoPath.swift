@@ -9,6 +9,12 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.bytes = bytes
     }
 
+    /// Hashes the bytes in one call: the synthesized conformance feeds them to the hasher one
+    /// by one, which made dictionaries of paths the hot spot of reading a ledger.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public init(_ string: String) {
         self.bytes = Array(string.utf8)
     }

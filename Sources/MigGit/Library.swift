@@ -4,6 +4,9 @@ internal import CGit2
 enum Library {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // Reading an object from a pack must not hash it again (git does that only in fsck):
+        // verification doubled the cost of reading the large trees of migration folders.
+        _ = migledger_set_strict_hash_verification(0)
         return true
     }()
 

@@ -31,6 +31,22 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         self.init(oid)
     }
 
+    /// The id from its 20 raw bytes.
+    public init?(raw bytes: ArraySlice<UInt8>) {
+        guard bytes.count == 20 else { return nil }
+        var oid = git_oid()
+        bytes.withUnsafeBytes { source in
+            withUnsafeMutableBytes(of: &oid.id) { $0.copyMemory(from: source) }
+        }
+        self.init(oid)
+    }
+
+    /// The 20 raw bytes.
+    public var raw: [UInt8] {
+        var oid = self.oid
+        return withUnsafeBytes(of: &oid.id) { Array($0) }
+    }
+
     /// The all-zero id git uses for "no object" (a created or deleted ref in hook input).
     public static let zero = ObjectID(git_oid())
 

@@ -1,5 +1,6 @@
 public import MigCore
 public import MigGit
+import Foundation
 
 /// One commit of an environment's ledger chain.
 public struct LedgerCommit: Sendable, Hashable {
@@ -55,8 +56,12 @@ public struct LedgerState: Sendable {
     /// The deploys already recorded, as (marker ref name, source commit): a marker is recorded
     /// again only when it points at a commit it has not been recorded at.
     public var recordedDeploys: Set<DeployKey> {
-        Set(commits.map { DeployKey(marker: $0.message.marker, commit: $0.message.sourceCommit) })
+        if let recordedFromCache { return recordedFromCache }
+        return Set(commits.map { DeployKey(marker: $0.message.marker, commit: $0.message.sourceCommit) })
     }
+
+    /// Set when the state came from the sync cache, which holds only the tip of `commits`.
+    var recordedFromCache: Set<DeployKey>? = nil
 
     public var last: LedgerCommit? { commits.last }
 
@@ -165,11 +170,115 @@ public struct LedgerStore {
                            entries: entries, events: events)
     }
 
+    // MARK: Sync cache
+
+    /// Where sync keeps what it needs of a ledger (recorded deploys, entries and their deploy
+    /// commits), valid only for the tip it names: reading the whole chain on every sync made
+    /// an incremental sync cost as much as the number of deploys ever recorded.
+    func cachePath(_ environment: String) -> String {
+        let safe = environment.utf8.map { byte -> String in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+        }.joined()
+        return repository.gitDirectory + "migledger/sync-\(safe).cache"
+    }
+
+    /// The ledger as sync needs it: from the cache when it names the current tip (only the tip
+    /// commit is read), else from the whole chain.
+    public func readForSync(_ environment: String) throws -> LedgerState {
+        guard let tip = try repository.referenceTarget(Self.refName(environment)) else {
+            return LedgerState(environment: environment, tip: nil, commits: [], entries: [:], events: [])
+        }
+        if let cached = try readCache(environment, tip: tip) { return cached }
+        let state = try read(environment)
+        try? writeCache(environment, tip: tip, recorded: state.recordedDeploys,
+                        entries: state.entries.mapValues { ($0.blob, $0.sourceCommit) })
+        return state
+    }
+
+    private func readCache(_ environment: String, tip: ObjectID) throws -> LedgerState? {
+        guard let data = FileManager.default.contents(atPath: cachePath(environment)) else { return nil }
+        // binary: "MLSC1" <tip:20> <count D:u32> <count E:u32>, then D records
+        // <commit:20><len:u16><marker>, then E records <blob:20><source:20><len:u16><path>
+        let bytes = [UInt8](data)
+        var at = 0
+        func take(_ count: Int) -> ArraySlice<UInt8>? {
+            guard at + count <= bytes.count else { return nil }
+            defer { at += count }
+            return bytes[at..<at + count]
+        }
+        func number(_ width: Int) -> Int? {
+            guard let slice = take(width) else { return nil }
+            return slice.reduce(0) { $0 << 8 | Int($1) }
+        }
+        guard take(5).map(Array.init) == Array("MLSC1".utf8), let storedTip = take(20).flatMap({ ObjectID(raw: $0) }),
+              storedTip == tip, let deploys = number(4), let files = number(4) else { return nil }
+        var recorded: Set<DeployKey> = []
+        recorded.reserveCapacity(deploys)
+        for _ in 0..<deploys {
+            guard let commit = take(20).flatMap({ ObjectID(raw: $0) }), let length = number(2),
+                  let marker = take(length) else { return nil }
+            recorded.insert(DeployKey(marker: String(decoding: marker, as: UTF8.self), commit: commit))
+        }
+        let info = try repository.commit(tip)
+        guard let message = try? LedgerMessage(parsing: info.message) else { return nil }
+        var entries: [RepoPath: LedgerEntry] = [:]
+        entries.reserveCapacity(files)
+        for _ in 0..<files {
+            guard let blob = take(20).flatMap({ ObjectID(raw: $0) }), let source = take(20).flatMap({ ObjectID(raw: $0) }),
+                  let length = number(2), let pathBytes = take(length) else { return nil }
+            let path = RepoPath(bytes: Array(pathBytes))
+            entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source, marker: "",
+                                        deployedAt: GitTime(seconds: 0), ledgerCommit: tip)
+        }
+        return LedgerState(environment: environment, tip: tip,
+                           commits: [LedgerCommit(id: tip, tree: info.tree, message: message)], entries: entries,
+                           events: [], recordedFromCache: recorded)
+    }
+
+    /// Replaces the sync cache of `environment` (best effort: a cache that cannot be written is
+    /// rebuilt from the chain next time).
+    func writeCache(_ environment: String, tip: ObjectID, recorded: Set<DeployKey>,
+                    entries: [RepoPath: (blob: ObjectID, source: ObjectID)]) throws {
+        var out: [UInt8] = Array("MLSC1".utf8) + tip.raw
+        func number(_ value: Int, _ width: Int) { for shift in stride(from: (width - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) } }
+        number(recorded.count, 4)
+        number(entries.count, 4)
+        for key in recorded {
+            let marker = Array(key.marker.utf8)
+            guard marker.count < 65536 else { return }
+            out += key.commit.raw
+            number(marker.count, 2)
+            out += marker
+        }
+        for (path, entry) in entries {
+            guard path.bytes.count < 65536 else { return }
+            out += entry.blob.raw
+            out += entry.source.raw
+            number(path.bytes.count, 2)
+            out += path.bytes
+        }
+        let path = cachePath(environment)
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = path + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
     /// Writes one ledger commit on top of `parent` (nil: a new chain) holding the parent's files
     /// plus `additions`, and returns its id. Moves no ref: `publish` does that.
     public func writeCommit(parent: LedgerCommit?, message: LedgerMessage,
                             additions: [TreeUpdate]) throws(GitError) -> LedgerCommit {
         let tree = try repository.writeTree(base: parent?.tree, updating: additions)
+        let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
+        let id = try repository.createCommit(tree: tree, parents: parent.map { [$0.id] } ?? [],
+                                             author: signature, committer: signature, message: message.text)
+        return LedgerCommit(id: id, tree: tree, message: message)
+    }
+
+    /// Writes one ledger commit with an already written tree on top of `parent`.
+    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID) throws(GitError) -> LedgerCommit {
         let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
         let id = try repository.createCommit(tree: tree, parents: parent.map { [$0.id] } ?? [],
                                              author: signature, committer: signature, message: message.text)

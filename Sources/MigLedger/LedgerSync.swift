@@ -63,6 +63,12 @@ public struct SyncReport: Sendable {
 public struct LedgerSync {
     public let repository: Repository
     public let folders: [TrackedFolder]
+    /// Syncs of at least this many deploys write their objects as packs, fewer as loose objects.
+    static let packThreshold = 8
+    /// Deploys per pack: bounds the memory pending objects take (a deploy's tree of a folder of
+    /// 5,000 migrations is 400 KB).
+    static let packBatch = 25
+
     /// Bound on compare-and-swap retries when several syncs run at once.
     public var maxAttempts = 100
 
@@ -73,7 +79,7 @@ public struct LedgerSync {
 
     /// Every deploy marker of `environment` that the ledger lacks, appended in deploy order.
     public func sync(_ environment: Policy.Environment, dryRun: Bool = false) throws -> SyncReport {
-        try appendLoop(environment.name, dryRun: dryRun) { state in
+        try appendLoop(environment.name, dryRun: dryRun, fromCache: true) { state in
             try unrecordedMarkers(environment, state: state)
         }
     }
@@ -155,30 +161,53 @@ public struct LedgerSync {
 
     /// Reads the ledger, plans the new deploys, writes them and moves the ref compare-and-swap;
     /// a lost race starts again from the ref's new value, so nothing is lost or doubled.
-    private func appendLoop(_ environment: String, dryRun: Bool,
+    private func appendLoop(_ environment: String, dryRun: Bool, fromCache: Bool = false,
                             plan: (LedgerState) throws -> ([DeployMarker], Int, [String])) throws -> SyncReport {
         let store = LedgerStore(repository: repository)
         var attempt = 0
         while true {
-            let state = try store.read(environment)
+            let state = try fromCache ? store.readForSync(environment) : store.read(environment)
             let (markers, skipped, unusable) = try plan(state)
             var ledger = WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
+            // Many deploys write through a second handle that packs its objects; a few (an
+            // incremental sync) are cheaper as loose objects.
+            let packs = !dryRun && markers.count >= Self.packThreshold
+                ? try PackedWrites(gitDirectory: repository.gitDirectory) : nil
+            let writer = packs?.repository ?? repository
+            // The ledger's tree stays in memory: a deploy writes the folder trees it changes,
+            // serialized directly, instead of re-reading and re-writing the previous tree.
+            let image = TreeImage(repository: writer, tree: state.last?.tree)
+            var unpacked = 0
             for marker in markers {
                 let (record, message, additions) = try ledger.apply(marker, environment: environment,
                                                                     repository: repository, folders: folders)
                 records.append(record)
                 if !dryRun {
-                    parent = try store.writeCommit(parent: parent, message: message, additions: additions)
+                    for addition in additions {
+                        try image.upsert(addition.path, id: addition.id, fileMode: addition.fileMode)
+                    }
+                    let tree = try image.write()
+                    parent = try LedgerStore(repository: writer).writeCommit(parent: parent, message: message, tree: tree)
+                    packs?.add(image.takeWritten() + [parent!.id])
+                    unpacked += 1
+                    if unpacked == Self.packBatch {
+                        try packs?.flush()
+                        unpacked = 0
+                    }
                 }
             }
+            try packs?.flush()
             guard !dryRun, let newTip = parent?.id, newTip != state.tip else {
                 return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: state.tip)
             }
             do {
                 try store.publish(environment, from: state.tip, to: newTip)
+                try? store.writeCache(environment, tip: newTip,
+                                      recorded: state.recordedDeploys.union(records.map { DeployKey(marker: $0.marker, commit: $0.commit) }),
+                                      entries: ledger.blobs.mapValues { ($0.blob, $0.source) })
                 return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: newTip)
             } catch {
