@@ -185,21 +185,25 @@ public struct LedgerStore {
 
     /// The ledger as sync needs it: from the cache when it names the current tip (only the tip
     /// commit is read), else from the whole chain.
-    public func readForSync(_ environment: String) throws -> LedgerState {
+    public func readForSync(_ environment: String, writingCache: Bool = true) throws -> LedgerState {
         guard let tip = try repository.referenceTarget(Self.refName(environment)) else {
             return LedgerState(environment: environment, tip: nil, commits: [], entries: [:], events: [])
         }
         if let cached = try readCache(environment, tip: tip) { return cached }
         let state = try read(environment)
-        try? writeCache(environment, tip: tip, recorded: state.recordedDeploys,
-                        entries: state.entries.mapValues { ($0.blob, $0.sourceCommit) })
+        if writingCache {
+            try? writeCache(environment, tip: tip, recorded: state.recordedDeploys, entries: state.entries.mapValues {
+                CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt)
+            })
+        }
         return state
     }
 
     private func readCache(_ environment: String, tip: ObjectID) throws -> LedgerState? {
         guard let data = FileManager.default.contents(atPath: cachePath(environment)) else { return nil }
-        // binary: "MLSC1" <tip:20> <count D:u32> <count E:u32>, then D records
-        // <commit:20><len:u16><marker>, then E records <blob:20><source:20><len:u16><path>
+        // binary: "MLSC2" <tip:20> <count D:u32> <count E:u32>, then D records
+        // <commit:20><len:u16><marker>, then E records <blob:20><source:20><deployed-at:u64>
+        // <len:u16><marker><len:u16><path>
         let bytes = [UInt8](data)
         var at = 0
         func take(_ count: Int) -> ArraySlice<UInt8>? {
@@ -211,7 +215,7 @@ public struct LedgerStore {
             guard let slice = take(width) else { return nil }
             return slice.reduce(0) { $0 << 8 | Int($1) }
         }
-        guard take(5).map(Array.init) == Array("MLSC1".utf8), let storedTip = take(20).flatMap({ ObjectID(raw: $0) }),
+        guard take(5).map(Array.init) == Array("MLSC2".utf8), let storedTip = take(20).flatMap({ ObjectID(raw: $0) }),
               storedTip == tip, let deploys = number(4), let files = number(4) else { return nil }
         var recorded: Set<DeployKey> = []
         recorded.reserveCapacity(deploys)
@@ -226,10 +230,12 @@ public struct LedgerStore {
         entries.reserveCapacity(files)
         for _ in 0..<files {
             guard let blob = take(20).flatMap({ ObjectID(raw: $0) }), let source = take(20).flatMap({ ObjectID(raw: $0) }),
+                  let deployedAt = number(8), let markerLength = number(2), let marker = take(markerLength),
                   let length = number(2), let pathBytes = take(length) else { return nil }
             let path = RepoPath(bytes: Array(pathBytes))
-            entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source, marker: "",
-                                        deployedAt: GitTime(seconds: 0), ledgerCommit: tip)
+            entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source,
+                                        marker: String(decoding: marker, as: UTF8.self),
+                                        deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt)), ledgerCommit: tip)
         }
         return LedgerState(environment: environment, tip: tip,
                            commits: [LedgerCommit(id: tip, tree: info.tree, message: message)], entries: entries,
@@ -239,8 +245,8 @@ public struct LedgerStore {
     /// Replaces the sync cache of `environment` (best effort: a cache that cannot be written is
     /// rebuilt from the chain next time).
     func writeCache(_ environment: String, tip: ObjectID, recorded: Set<DeployKey>,
-                    entries: [RepoPath: (blob: ObjectID, source: ObjectID)]) throws {
-        var out: [UInt8] = Array("MLSC1".utf8) + tip.raw
+                    entries: [RepoPath: CachedEntry]) throws {
+        var out: [UInt8] = Array("MLSC2".utf8) + tip.raw
         func number(_ value: Int, _ width: Int) { for shift in stride(from: (width - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) } }
         number(recorded.count, 4)
         number(entries.count, 4)
@@ -252,9 +258,13 @@ public struct LedgerStore {
             out += marker
         }
         for (path, entry) in entries {
-            guard path.bytes.count < 65536 else { return }
+            let marker = Array(entry.marker.utf8)
+            guard path.bytes.count < 65536, marker.count < 65536 else { return }
             out += entry.blob.raw
             out += entry.source.raw
+            number(Int(truncatingIfNeeded: entry.deployedAt.seconds), 8)
+            number(marker.count, 2)
+            out += marker
             number(path.bytes.count, 2)
             out += path.bytes
         }
@@ -291,4 +301,12 @@ public struct LedgerStore {
         try repository.updateReference(Self.refName(environment), to: new, expecting: expected,
                                        message: "migledger: ledger update")
     }
+}
+
+/// What the sync cache keeps of a ledger entry.
+struct CachedEntry {
+    let blob: ObjectID
+    let source: ObjectID
+    let marker: String
+    let deployedAt: GitTime
 }

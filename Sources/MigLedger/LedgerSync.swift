@@ -110,7 +110,8 @@ public struct LedgerSync {
     /// The deployed files of `environment` as they stand once the markers the ledger lacks are
     /// applied, computed without writing: what a hook must judge by while post-receive lags.
     public func projection(_ environment: Policy.Environment) throws -> [RepoPath: ProjectedEntry] {
-        let state = try LedgerStore(repository: repository).read(environment.name)
+        // Read-only: hooks call this, and pre-receive writes nothing, not even the cache.
+        let state = try LedgerStore(repository: repository).readForSync(environment.name, writingCache: false)
         var entries: [RepoPath: ProjectedEntry] = [:]
         for entry in state.entries.values {
             entries[entry.path] = ProjectedEntry(blob: entry.blob, sourceCommit: entry.sourceCommit,
@@ -207,7 +208,7 @@ public struct LedgerSync {
                 try store.publish(environment, from: state.tip, to: newTip)
                 try? store.writeCache(environment, tip: newTip,
                                       recorded: state.recordedDeploys.union(records.map { DeployKey(marker: $0.marker, commit: $0.commit) }),
-                                      entries: ledger.blobs.mapValues { ($0.blob, $0.source) })
+                                      entries: ledger.blobs)
                 return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: newTip)
             } catch {
@@ -226,12 +227,12 @@ public struct LedgerSync {
 /// The ledger as it grows during one sync: deployed blobs by path and where each came from,
 /// and the migration-folder trees of the last deploy, which the next deploy is compared with.
 private struct WorkingLedger {
-    var blobs: [RepoPath: (blob: ObjectID, source: ObjectID)]
+    var blobs: [RepoPath: CachedEntry]
     var previousCommit: ObjectID?
     var previousFolders: [ObjectID?]?
 
     init(state: LedgerState) {
-        blobs = state.entries.mapValues { ($0.blob, $0.sourceCommit) }
+        blobs = state.entries.mapValues { CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt) }
         previousCommit = state.last?.message.sourceCommit
     }
 
@@ -277,7 +278,7 @@ private struct WorkingLedger {
                             drift.append(LedgerMessage.Drifted(path: path, blob: delta.newID))
                         }
                     } else if delta.newMode != 0o160000 && delta.newMode != 0o120000 {
-                        blobs[path] = (delta.newID, marker.commit)
+                        blobs[path] = CachedEntry(blob: delta.newID, source: marker.commit, marker: marker.name, deployedAt: marker.date)
                         added.append(path)
                         additions.append(TreeUpdate(path: path, id: delta.newID, fileMode: 0o100644))
                     }

@@ -43,7 +43,7 @@ public enum ExampleRunner {
         }
         let set = SetContext(path: RepoPath(example.folder), format: example.format, dialect: .postgres,
                              splitLayout: example.splitLayout)
-        let builder = SubjectBuilder(set: set, immutability: example.immutability, deployed: deployed)
+        let builder = SubjectBuilder(set: set, immutability: example.immutability, deployed: DeployedTable(deployed))
         let after = MemoryTree(files: afterFiles.compactMapValues { $0 }, objects: objects)
         let subjects = try builder.subjects(for: deltas, after: after, blobs: after) { try builder.versionIndex(listing: after) }
         return subjects.flatMap { subject in rule.check(subject).map { (subject.path, $0) } }

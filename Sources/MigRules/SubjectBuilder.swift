@@ -41,35 +41,90 @@ public struct DeployedFile: Sendable, Hashable {
     }
 }
 
+/// What environments have run, looked up by path. Implementations convert lazily: a push reads
+/// a handful of entries, while a ledger holds thousands.
+public protocol DeployedFiles {
+    var environments: [String] { get }
+    /// The file `environment` ran at `path`, if it ran one.
+    func file(_ environment: String, at path: RepoPath) -> DeployedFile?
+    /// Every path `environment` ran.
+    func paths(_ environment: String) -> [RepoPath]
+}
+
+/// Deployed files held in dictionaries, for the examples and small callers.
+public struct DeployedTable: DeployedFiles {
+    public let files: [String: [RepoPath: DeployedFile]]
+
+    public init(_ files: [String: [RepoPath: DeployedFile]]) {
+        self.files = files
+    }
+
+    public var environments: [String] { files.keys.sorted() }
+    public func file(_ environment: String, at path: RepoPath) -> DeployedFile? { files[environment]?[path] }
+    public func paths(_ environment: String) -> [RepoPath] { files[environment].map { Array($0.keys) } ?? [] }
+}
+
 /// Turns the deltas of one change to one migration set into rule subjects. The git engine and
 /// the rule examples both go through here, so the examples test what the hook runs.
 public struct SubjectBuilder {
     public let set: SetContext
     public let format: any MigrationFormat
     public let immutability: EditComparison.Mode
-    /// Environment → deployed files of this set, by path.
-    public let deployed: [String: [RepoPath: DeployedFile]]
-    public let newestDeployed: [NewestDeployed]
+    public let deployed: any DeployedFiles
+    private let newest = NewestCache()
 
-    public init(set: SetContext, immutability: EditComparison.Mode, deployed: [String: [RepoPath: DeployedFile]]) {
+    public init(set: SetContext, immutability: EditComparison.Mode, deployed: any DeployedFiles) {
         self.set = set
         self.format = MigrationFormats.format(for: set.format)
         self.immutability = immutability
-        var inSet: [String: [RepoPath: DeployedFile]] = [:]
-        var newest: [NewestDeployed] = []
-        for (environment, files) in deployed {
-            var best: (VersionKey, String, RepoPath)?
-            for (path, file) in files {
-                guard let relative = path.relative(to: set.path), !relative.isEmpty else { continue }
-                inSet[environment, default: [:]][path] = file
-                guard case .migration(let version, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { continue }
-                let key = VersionKey(parsing: version)
-                if best.map({ key > $0.0 || (key == $0.0 && path > $0.2) }) ?? true { best = (key, version, path) }
-            }
-            if let best { newest.append(NewestDeployed(environment: environment, version: best.1, path: best.2)) }
+        self.deployed = deployed
+    }
+
+    /// Per environment, the newest migration of this set it ran; computed once, when a change
+    /// first names a new file.
+    var newestDeployed: [NewestDeployed] {
+        if let known = newest.value { return known }
+        let value = deployed.environments.compactMap { environment in newestMigration(of: environment) }
+        newest.value = value
+        return value
+    }
+
+    /// The newest migration by version. Names that start with their numeric version (most
+    /// formats) are ranked by their digits without parsing, and only the best few are confirmed
+    /// by the format; other names are parsed one by one.
+    private func newestMigration(of environment: String) -> NewestDeployed? {
+        var numbered: [(digits: ArraySlice<UInt8>, path: RepoPath)] = []
+        var best: (key: VersionKey, version: String, path: RepoPath)?
+        func consider(_ path: RepoPath) {
+            guard let relative = path.relative(to: set.path), !relative.isEmpty,
+                  case .migration(let version, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { return }
+            let key = VersionKey(parsing: version)
+            if best.map({ key > $0.key || (key == $0.key && path > $0.path) }) ?? true { best = (key, version, path) }
         }
-        self.deployed = inSet
-        self.newestDeployed = newest.sorted { $0.environment < $1.environment }
+        for path in deployed.paths(environment) where path.isInside(set.path) {
+            let name = path.bytes[(path.bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0)...]
+            let digits = name.prefix { $0 >= 0x30 && $0 <= 0x39 }
+            if digits.isEmpty {
+                consider(path)
+            } else {
+                numbered.append((digits.drop { $0 == 0x30 }, path))
+            }
+        }
+        numbered.sort { lhs, rhs in
+            lhs.digits.count != rhs.digits.count ? lhs.digits.count > rhs.digits.count
+                : !lhs.digits.elementsEqual(rhs.digits) ? lhs.digits.lexicographicallyPrecedes(rhs.digits) == false
+                : lhs.path > rhs.path
+        }
+        // The first numbered name the format accepts is the newest of them; names the format
+        // rejects (look-alikes) are skipped.
+        if let first = numbered.first(where: { isMigration($0.path) }) { consider(first.path) }
+        return best.map { NewestDeployed(environment: environment, version: $0.version, path: $0.path) }
+    }
+
+    private func isMigration(_ path: RepoPath) -> Bool {
+        guard let relative = path.relative(to: set.path),
+              case .migration(_, _, false) = format.nameVerdict(ofFileAt: relative, in: set.path) else { return false }
+        return true
     }
 
     /// Subjects for the deltas that concern migration files, reading contents through `after`
@@ -138,8 +193,8 @@ public struct SubjectBuilder {
     }
 
     private func deployments(of path: RepoPath, blobs: some TreeSource) throws -> [Deployment] {
-        try deployed.keys.sorted().compactMap { environment in
-            guard let file = deployed[environment]?[path] else { return nil }
+        try deployed.environments.compactMap { environment in
+            guard let file = deployed.file(environment, at: path) else { return nil }
             return Deployment(environment: environment, blob: file.blob,
                               contents: try blobs.contents(of: self.file(path, file.blob)), marker: file.marker,
                               deployedAt: file.deployedAt, sourceCommit: file.sourceCommit)
@@ -235,4 +290,9 @@ extension String {
     fileprivate func replacingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
+}
+
+/// Holds the lazily computed newest deployments of a builder.
+private final class NewestCache {
+    var value: [NewestDeployed]?
 }

@@ -27,14 +27,11 @@ public struct Guard {
         self.today = today
         let protected = Set(workspace.policy.protected)
         let sync = LedgerSync(repository: workspace.repository, folders: workspace.trackedFolders)
-        var deployed: [String: [RepoPath: DeployedFile]] = [:]
+        var projections: [String: [RepoPath: ProjectedEntry]] = [:]
         for environment in workspace.policy.environments where protected.contains(environment.name) {
-            for (path, entry) in try sync.projection(environment) {
-                deployed[environment.name, default: [:]][path] = DeployedFile(
-                    blob: entry.blob.hex, marker: entry.marker, deployedAt: Timestamp.iso8601(entry.deployedAt),
-                    sourceCommit: entry.sourceCommit.hex)
-            }
+            projections[environment.name] = try sync.projection(environment)
         }
+        let deployed = ProjectedFiles(projections: projections)
         let mode = EditComparison.Mode(workspace.policy.immutability)
         let layouts = Dictionary(workspace.policy.migrations.map { ($0.path, $0.layout) }, uniquingKeysWith: { first, _ in first })
         builders = workspace.migrationSets.map { set in
@@ -153,5 +150,23 @@ private final class IndexCache {
     func put(_ folder: ObjectID, _ index: VersionIndex) {
         if entries.updateValue(index, forKey: folder) == nil { order.append(folder) }
         if order.count > 64 { entries[order.removeFirst()] = nil }
+    }
+}
+
+/// The ledgers' projected entries, converted to rule values only for the paths asked about.
+private struct ProjectedFiles: DeployedFiles {
+    let projections: [String: [RepoPath: ProjectedEntry]]
+
+    var environments: [String] { projections.keys.sorted() }
+
+    func file(_ environment: String, at path: RepoPath) -> DeployedFile? {
+        projections[environment]?[path].map { entry in
+            DeployedFile(blob: entry.blob.hex, marker: entry.marker, deployedAt: Timestamp.iso8601(entry.deployedAt),
+                         sourceCommit: entry.sourceCommit.hex)
+        }
+    }
+
+    func paths(_ environment: String) -> [RepoPath] {
+        projections[environment].map { Array($0.keys) } ?? []
     }
 }
