@@ -11,8 +11,13 @@ enum FileName {
     private static let backupSuffixes = [".orig", ".bak", ".backup", ".rej", ".old", ".swp", ".swo", ".tmp", ".disabled", ".save", "~"]
 
     static func isClutter(_ relativePath: RepoPath) -> Bool {
-        if relativePath.components.contains(where: { Array($0) == Array("__pycache__".utf8) }) { return true }
+        if relativePath.components.contains(where: { $0.elementsEqual("__pycache__".utf8) }) { return true }
         let name = relativePath.fileName.bytes
+        // No clutter name starts with a digit, and nearly every migration does: the hook judges
+        // thousands of such names, so skip the text checks for them.
+        if let first = name.first, isDigit(first) {
+            return clutterExtensions.contains { hasSuffix(name, $0) }
+        }
         if let text = String(validating: name, as: UTF8.self) {
             // `.#name` are Emacs lock files.
             if clutterNames.contains(text) || text.hasPrefix(".#") { return true }

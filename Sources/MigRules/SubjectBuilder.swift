@@ -154,11 +154,13 @@ public struct SubjectBuilder {
             let isNewName = delta.status == .added || delta.status == .renamed
             var sameVersion: [RepoPath] = []
             var isEarliest = false
-            if isNewName, case .migration(let version, _, false) = verdict {
+            if isNewName, case .migration(let version, let name, false) = verdict {
                 if versions == nil { versions = try index() }
-                let key = VersionKey(parsing: version)
-                sameVersion = versions?.paths(withVersion: key).filter { $0 != path } ?? []
-                isEarliest = versions?.isEarliest(key, in: path.parent) ?? false
+                sameVersion = versions?.paths(withVersion: version, builder: self).filter { $0 != path } ?? []
+                // Only a name such as `initial`, vague unless first, needs the folder scanned.
+                if VagueNames.isVague(name) && !VagueNames.isVague(name, isFirst: true) {
+                    isEarliest = versions?.isEarliest(version, in: path.parent, builder: self) ?? false
+                }
             }
             if isNewName, heads == nil { heads = .some(try graphHeads(after)) }
             subjects.append(RuleSubject(
@@ -221,9 +223,18 @@ public struct SubjectBuilder {
 
 /// The migrations of a set by version, kept up to date delta by delta so that a long push costs
 /// one folder listing rather than one per commit.
+///
+/// A name that starts with digits is filed under those digits without asking the format (most
+/// formats put their numeric version first, and the hook files thousands of names); such
+/// entries are confirmed by the format only when a query names their digits.
 public struct VersionIndex: Sendable {
-    private var byVersion: [VersionKey: [RepoPath]] = [:]
-    private var countsByFolder: [RepoPath: [VersionKey: Int]] = [:]
+    private enum Key: Hashable, Sendable {
+        case digits([UInt8])
+        case version(VersionKey)
+    }
+
+    private var byKey: [Key: [RepoPath]] = [:]
+    private var keysByFolder: [RepoPath: [Key: Int]] = [:]
 
     public init() {}
 
@@ -231,28 +242,54 @@ public struct VersionIndex: Sendable {
     public func applying(_ deltas: [FileDelta], builder: SubjectBuilder) -> VersionIndex {
         var index = self
         for delta in deltas {
-            if delta.status != .added, let key = builder.version(of: delta.oldPath) { index.remove(delta.oldPath, key) }
-            if delta.status != .deleted, let key = builder.version(of: delta.newPath) { index.add(delta.newPath, key) }
+            if delta.status != .added, let key = Self.key(of: delta.oldPath, builder: builder) { index.remove(delta.oldPath, key) }
+            if delta.status != .deleted, let key = Self.key(of: delta.newPath, builder: builder) { index.add(delta.newPath, key) }
         }
         return index
     }
 
-    private mutating func add(_ path: RepoPath, _ key: VersionKey) {
-        byVersion[key, default: []].append(path)
-        countsByFolder[path.parent, default: [:]][key, default: 0] += 1
+    private static func key(of path: RepoPath, builder: SubjectBuilder) -> Key? {
+        if let digits = leadingDigits(path.fileName.bytes) { return .digits(digits) }
+        return builder.version(of: path).map(Key.version)
     }
 
-    private mutating func remove(_ path: RepoPath, _ key: VersionKey) {
-        byVersion[key]?.removeAll { $0 == path }
-        if byVersion[key]?.isEmpty == true { byVersion[key] = nil }
-        countsByFolder[path.parent]?[key]? -= 1
-        if countsByFolder[path.parent]?[key] == 0 { countsByFolder[path.parent]?[key] = nil }
+    /// The leading digits without leading zeros (`000` is `0`), or nil when there are none.
+    private static func leadingDigits(_ name: some Collection<UInt8>) -> [UInt8]? {
+        let digits = name.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard !digits.isEmpty else { return nil }
+        let significant = digits.drop { $0 == 0x30 }
+        return significant.isEmpty ? [0x30] : Array(significant)
     }
 
-    func paths(withVersion version: VersionKey) -> [RepoPath] { byVersion[version] ?? [] }
+    private mutating func add(_ path: RepoPath, _ key: Key) {
+        byKey[key, default: []].append(path)
+        keysByFolder[path.parent, default: [:]][key, default: 0] += 1
+    }
 
-    func isEarliest(_ version: VersionKey, in folder: RepoPath) -> Bool {
-        !(countsByFolder[folder]?.keys.contains { $0 < version } ?? false)
+    private mutating func remove(_ path: RepoPath, _ key: Key) {
+        byKey[key]?.removeAll { $0 == path }
+        if byKey[key]?.isEmpty == true { byKey[key] = nil }
+        keysByFolder[path.parent]?[key]? -= 1
+        if keysByFolder[path.parent]?[key] == 0 { keysByFolder[path.parent]?[key] = nil }
+    }
+
+    /// The migrations with `version` (as the format reads it).
+    func paths(withVersion version: String, builder: SubjectBuilder) -> [RepoPath] {
+        let parsed = VersionKey(parsing: version)
+        var candidates = byKey[.version(parsed)] ?? []
+        if let digits = Self.leadingDigits(version.utf8) { candidates += byKey[.digits(digits)] ?? [] }
+        return candidates.filter { builder.version(of: $0) == parsed }
+    }
+
+    /// True when no migration in `folder` has a version before `version`.
+    func isEarliest(_ version: String, in folder: RepoPath, builder: SubjectBuilder) -> Bool {
+        let parsed = VersionKey(parsing: version)
+        for (key, _) in keysByFolder[folder] ?? [:] {
+            for path in byKey[key] ?? [] where path.parent == folder {
+                if let other = builder.version(of: path), other < parsed { return false }
+            }
+        }
+        return true
     }
 }
 

@@ -85,6 +85,7 @@ public struct Guard {
             }
             guard !deltas.isEmpty else { continue }
             let index = { () throws -> VersionIndex in
+                if let folder, let known = self.indexes.get(folder) { return known }
                 let derived = try parentFolders.first.flatMap { $0 }.flatMap { self.indexes.get($0) }?.applying(deltas, builder: builder)
                     ?? builder.versionIndex(listing: source)
                 if let folder { self.indexes.put(folder, derived) }
