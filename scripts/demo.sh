@@ -7,8 +7,8 @@ root=$(pwd)
 bash scripts/setup.sh
 
 echo "==> building migledger (release)"
-swift build -c release --product migledger 2>&1 | tail -n 1
-bin="$(swift build -c release --show-bin-path)/migledger"
+swift build -c release --static-swift-stdlib --product migledger 2>&1 | tail -n 1
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/migledger"
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/migledger-demo.XXXXXX")
 trap 'rm -rf "$demo"' EXIT

@@ -77,13 +77,23 @@ def main():
         print(f"repository: {commits} commits, ledger synced; {args.runs} runs per figure, median/min/max")
         print("| measurement | median | min | max | runs |\n|---|---|---|---|---|")
         results = {}
-        for label, count, every in [("1 commit adding 1 migration", 1, 1), ("10,000 commits (1 in 10 adds a migration)", 10_000, 10)]:
+        packs = lambda: len([name for name in os.listdir(os.path.join(repo, "objects", "pack")) if name.endswith(".pack")])
+        # Right after the first full sync the ledger sits in the packs that sync wrote; servers'
+        # housekeeping (git gc, GitLab's and GitHub's maintenance) repacks them: both are shown.
+        scenarios = [("1 commit adding 1 migration", 1, 1, False), ("1 commit adding 1 migration", 1, 1, True),
+                     ("10,000 commits (1 in 10 adds a migration)", 10_000, 10, True)]
+        for label, count, every, repacked in scenarios:
+            if repacked and "repacked" not in results:
+                subprocess.run(["git", "--git-dir", repo, "repack", "-a", "-d", "-q"], env=ENV, check=True)
+                results["repacked"] = None
+            state = f"after `git repack -a -d`, {packs()} pack(s)" if repacked else f"right after the first full sync, {packs()} packs"
             old, new = push_commits(repo, count, every)
             runs = args.runs if count == 1 else max(5, args.runs // 3)
             hook, floor, outcome, pushed = measure(repo, args.migledger, old, new, runs)
-            results[label] = (hook, floor, outcome, pushed)
-            print(row(f"`migledger hook pre-receive`, push of {label}", hook))
+            results[f"{label}, {state}"] = (hook, floor, outcome, pushed)
+            print(row(f"`migledger hook pre-receive`, push of {label} ({state})", hook))
             print(row(f"floor: `git rev-list --count <new> --not --all` ({pushed} commits)", floor))
+        results.pop("repacked")
         for label, (hook, floor, outcome, pushed) in results.items():
             print(f"- {label}: hook exit {outcome.returncode}, {pushed} new commits judged; stderr: {outcome.stderr.decode().strip()[:200] or '(empty)'}")
     finally:

@@ -20,8 +20,8 @@ if [[ -n ${MIGLEDGER_BIN:-} ]]; then
     bin=$MIGLEDGER_BIN
 else
     echo "building migledger (release) into .build-bench ..." >&2
-    (cd "$root" && swift build -c release --product migledger --scratch-path .build-bench >&2)
-    bin=$(cd "$root" && swift build -c release --scratch-path .build-bench --show-bin-path)/migledger
+    (cd "$root" && swift build -c release --static-swift-stdlib --product migledger --scratch-path .build-bench >&2)
+    bin=$(cd "$root" && swift build -c release --static-swift-stdlib --scratch-path .build-bench --show-bin-path)/migledger
 fi
 [[ -x $bin ]] || { echo "no migledger binary at $bin" >&2; exit 2; }
 

@@ -70,6 +70,7 @@ public final class TreeImage {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
         let owned = Owned(odb!) { git_odb_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         return try write(root, odb: owned.pointer)
     }
 
@@ -185,6 +186,7 @@ public final class PackedWrites {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
         let owned = Owned(odb!) { git_odb_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         // the odb owns and frees the backend from now on
         try check(git_odb_add_backend(owned.pointer, backend, 999), "adding in-memory objects")
         self.backend = backend!
@@ -199,6 +201,7 @@ public final class PackedWrites {
         var builder: OpaquePointer?
         try check(git_packbuilder_new(&builder, repository.handle.pointer), "preparing a pack")
         let owned = Owned(builder!) { git_packbuilder_free($0) }
+        defer { withExtendedLifetime(owned) {} }
         // one thread: a second one saved little time and cost 40 MB of delta windows
         _ = git_packbuilder_set_threads(owned.pointer, 1)
         for id in pending {

@@ -13,7 +13,9 @@ enum ReleaseBinary {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().path
         // Not the tests' scratch path: `swift test` holds its lock, and a nested build would wait forever.
-        let arguments = ["build", "-c", "release", "--product", "migledger", "--scratch-path", root + "/.build-e2e"]
+        // Linked as shipped: the Swift runtime inside, so a server needs only the C libraries.
+        let arguments = ["build", "-c", "release", "--static-swift-stdlib", "--product", "migledger",
+                         "--scratch-path", root + "/.build-e2e"]
         // `run` points HOME at the temp folder; SwiftPM keeps its caches and configuration under the real one.
         let environment = ["HOME": ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()]
         do {
@@ -45,8 +47,12 @@ enum ReleaseBinary {
         let version = try run(binary, ["--version"], in: folder.path)
         #expect(version.stdout.hasPrefix("migledger 0.1.0 (libgit2 "))
 
+        let libraries = try run("ldd", [binary]).stdout
+        #expect(!libraries.contains("libswift") && !libraries.contains("Foundation"), "needs a Swift runtime: \(libraries)")
+
         for command in [[], ["init"], ["ledger"], ["ledger", "sync"], ["ledger", "record"], ["ledger", "show"],
-                        ["ledger", "verify"], ["audit"]] {
+                        ["ledger", "verify"], ["audit"], ["check"], ["hook"], ["hook", "pre-receive"],
+                        ["hook", "post-receive"], ["rules"]] {
             let help = try run(binary, command + ["--help"], in: folder.path, check: false)
             #expect(help.status == 0, "\(command)")
             #expect(help.stdout.contains("USAGE: " + (["migledger"] + command).joined(separator: " ")), "\(command)")
