@@ -260,19 +260,6 @@ public final class Repository {
         try check(result, "finding the merge base of \(one.shortHex) and \(two.shortHex)")
         return ObjectID(out)
     }
-
-    /// A value of git's configuration (repository, then global and system), or nil when unset.
-    public func configString(_ key: String) throws(GitError) -> String? {
-        var config: OpaquePointer?
-        try check(git_repository_config_snapshot(&config, handle.pointer), "reading git configuration")
-        let owned = Owned(config!) { git_config_free($0) }
-        defer { withExtendedLifetime(owned) {} }
-        var value: UnsafePointer<CChar>?
-        let result = git_config_get_string(&value, owned.pointer, key)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "reading git configuration '\(key)'")
-        return value.map { String(cString: $0) }
-    }
 }
 
 extension Signature {

@@ -276,18 +276,8 @@ public struct LedgerStore {
         if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
-    /// Writes one ledger commit on top of `parent` (nil: a new chain) holding the parent's files
-    /// plus `additions`, and returns its id. Moves no ref: `publish` does that.
-    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage,
-                            additions: [TreeUpdate]) throws(GitError) -> LedgerCommit {
-        let tree = try repository.writeTree(base: parent?.tree, updating: additions)
-        let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
-        let id = try repository.createCommit(tree: tree, parents: parent.map { [$0.id] } ?? [],
-                                             author: signature, committer: signature, message: message.text)
-        return LedgerCommit(id: id, tree: tree, message: message)
-    }
-
-    /// Writes one ledger commit with an already written tree on top of `parent`.
+    /// Writes one ledger commit with an already written tree on top of `parent` (nil: a new
+    /// chain). Moves no ref: `publish` does that.
     public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID) throws(GitError) -> LedgerCommit {
         let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
         let id = try repository.createCommit(tree: tree, parents: parent.map { [$0.id] } ?? [],
