@@ -1,0 +1,66 @@
+import MigCore
+import MigPolicy
+
+/// One content rule's hit on a file.
+public struct ContentHit: Sendable, Hashable {
+    public let rule: String
+    public let hit: RuleHit
+
+    public init(rule: String, hit: RuleHit) {
+        self.rule = rule
+        self.hit = hit
+    }
+}
+
+/// Runs the content rules on one file and applies its `migledger:ignore` comments. Severities
+/// and the policy's `exceptions:` are the caller's, since `lint` may run without a policy.
+public struct ContentLinter: Sendable {
+    private let rules: [any ContentRule]
+    private let enabled: Set<String>
+
+    /// `isEnabled` decides which rules run, by id; ignore comments are judged against those.
+    public init(isEnabled: (String) -> Bool = { _ in true }) {
+        let types = ContentRuleRegistry.all.filter { isEnabled($0.description.id) }
+        rules = types.map { $0.init() }
+        enabled = Set(types.map { $0.description.id })
+    }
+
+    public func lint(_ text: MigrationText) -> [ContentHit] {
+        var hits: [ContentHit] = []
+        for rule in rules {
+            let id = type(of: rule).description.id
+            hits += rule.check(text).map { ContentHit(rule: id, hit: $0) }
+        }
+        let suppressions = Suppressions.find(in: text)
+        guard !suppressions.isEmpty else { return hits }
+        var used = Set<Int>()
+        hits.removeAll { hit in
+            guard let line = hit.hit.line,
+                  let index = suppressions.firstIndex(where: { $0.target == line && $0.rules.contains(hit.rule) }) else { return false }
+            used.insert(index)
+            return true
+        }
+        for (index, suppression) in suppressions.enumerated() {
+            if suppression.reason == nil {
+                hits.append(ContentHit(rule: "suppression-without-reason", hit: RuleHit(
+                    message: "`migledger:ignore \(suppression.rules.joined(separator: ","))` does not say why the finding is acceptable.",
+                    help: "Add the reason after the rule id, e.g. `-- migledger:ignore ban-drop-column column unused since v2.3`.",
+                    line: suppression.line, column: suppression.column)))
+            }
+            guard !used.contains(index) else { continue }
+            let message: String
+            if let unknown = suppression.rules.first(where: { RuleCatalogue.rule($0) == nil }) {
+                message = "`migledger:ignore` names `\(unknown)`, which is no migledger rule"
+                    + (Suggestion.nearest(to: unknown, in: RuleCatalogue.all.map(\.id)).map { "; did you mean `\($0)`?" } ?? ".")
+            } else if !suppression.rules.isEmpty, suppression.rules.allSatisfy(enabled.contains) {
+                message = "`migledger:ignore \(suppression.rules.joined(separator: ","))` silences nothing on line \(suppression.target)."
+            } else {
+                continue
+            }
+            hits.append(ContentHit(rule: "unused-ignore", hit: RuleHit(
+                message: message, help: "Remove the comment, or put it on the line just before the statement it is about.",
+                line: suppression.line, column: suppression.column)))
+        }
+        return hits
+    }
+}

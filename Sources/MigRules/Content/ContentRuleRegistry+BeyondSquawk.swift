@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let beyondSquawk: [any ContentRule.Type] = [
+    ]
+}

@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let framework: [any ContentRule.Type] = [
+    ]
+}

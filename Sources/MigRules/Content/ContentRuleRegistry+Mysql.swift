@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let mysql: [any ContentRule.Type] = [
+    ]
+}

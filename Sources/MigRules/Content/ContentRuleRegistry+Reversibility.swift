@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let reversibility: [any ContentRule.Type] = [
+    ]
+}

@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let squawkDrops: [any ContentRule.Type] = [
+    ]
+}

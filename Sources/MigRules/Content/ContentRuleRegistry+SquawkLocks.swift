@@ -1,0 +1,4 @@
+extension ContentRuleRegistry {
+    static let squawkLocks: [any ContentRule.Type] = [
+    ]
+}

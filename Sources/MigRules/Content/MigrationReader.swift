@@ -1,0 +1,78 @@
+public import MigCore
+import MigFormats
+import MigSQL
+
+/// Reads a migration file into the `MigrationText` the content rules look at.
+public enum MigrationReader {
+    /// `placeholders` are the policy's `(text, replacement)` pairs; `newTables` the tables that
+    /// pending migrations create (see `MigrationText.newTables`).
+    public static func read(path: RepoPath, bytes: [UInt8], format: MigrationFormatKind, dialect: Dialect,
+                            newTables: Set<String> = [], placeholders: [(String, String)] = []) -> MigrationText {
+        let lineMap = LineMap(bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let parse = { (source: [UInt8]) -> [SQLStatement] in
+            dialect == .postgres ? SQLDocument.parse(source, placeholders: placeholders).statements : []
+        }
+        var parts: [SQLPart] = []
+        var code = FrameworkCode.none
+        var transactional = true
+        switch format {
+        case .rails:
+            let ruby = RubySource(text)
+            code = .ruby(ruby)
+            transactional = !ruby.tokens.contains { $0.kind == .identifier && $0.text == "disable_ddl_transaction!" }
+            parts = EmbeddedSQL.parts(in: ruby, lineMap: lineMap, parse: parse)
+        case .alembic, .django:
+            let python = PythonSource(text)
+            code = .python(python)
+            transactional = format == .alembic || !python.assignments.contains { assignment in
+                assignment.target == "atomic" && assignment.value == .bool(false)
+            }
+            parts = EmbeddedSQL.parts(in: python, format: format, lineMap: lineMap, parse: parse)
+        case .sql, .dbmate, .golangMigrate, .flyway, .prisma:
+            let markers = SQLSectionMarkers.markers(in: text, format: format)
+            transactional = switch format {
+            case .dbmate: !markers.contains { $0.comment.contains("transaction:false") }
+            case .flyway: true
+            default: false
+            }
+            parts = sectionParts(bytes: bytes, lineMap: lineMap, markers: markers,
+                                 wholeFileIsDown: isDownFile(path, format: format), statements: parse(bytes))
+        }
+        return MigrationText(path: path, format: format, dialect: dialect, bytes: bytes, lineMap: lineMap,
+                             parts: parts.filter { $0.direction == .up } + parts.filter { $0.direction == .down },
+                             code: code, runsInTransaction: transactional,
+                             newTables: Set(newTables.map { $0.lowercased() }))
+    }
+
+    /// golang-migrate and sql `.down.sql`, Flyway's `U` undo files.
+    static func isDownFile(_ path: RepoPath, format: MigrationFormatKind) -> Bool {
+        let name = path.fileName
+        if case .migration(_, _, let isDown) = MigrationFormats.format(for: format).nameVerdict(ofFileAt: name, in: nil) {
+            return isDown
+        }
+        return false
+    }
+
+    /// One part per section between markers; a file without markers is one part. Statements go
+    /// to the section their first byte is in, so the file is parsed once.
+    private static func sectionParts(bytes: [UInt8], lineMap: LineMap, markers: [SQLSectionMarker], wholeFileIsDown: Bool,
+                                     statements: [SQLStatement]) -> [SQLPart] {
+        var lineStarts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
+        var bounds: [(start: Int, isDown: Bool)] = [(0, wholeFileIsDown)]
+        for marker in markers where marker.line - 1 < lineStarts.count {
+            bounds.append((lineStarts[marker.line - 1], marker.isDown))
+        }
+        var parts: [SQLPart] = []
+        for (index, bound) in bounds.enumerated() {
+            let end = index + 1 < bounds.count ? bounds[index + 1].start : bytes.count
+            if index == 0 && bounds.count > 1 && end == 0 { continue }
+            let inside = statements.filter { $0.range.lowerBound >= bound.start && $0.range.lowerBound < end }
+            parts.append(SQLPart(direction: bound.isDown ? .down : .up, source: bytes, range: bound.start..<end,
+                                 statements: inside.enumerated().map { LintStatement($0.element, index: $0.offset) },
+                                 placement: .file, lineMap: lineMap))
+        }
+        return parts
+    }
+}
