@@ -37,3 +37,13 @@ extension MigrationFileRole {
         }
     }
 }
+
+extension NameVerdict {
+    /// A file its tool runs: a migration (either direction) or a repeatable one.
+    public var isMigrationFile: Bool {
+        switch self {
+        case .migration, .repeatable: true
+        case .ignored, .misnamed: false
+        }
+    }
+}

@@ -21,10 +21,21 @@ public enum SQLSectionMarkers {
         default: return []
         }
         var markers: [SQLSectionMarker] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            guard trimmed.hasPrefix("--"), let marker = recognize(trimmed.dropFirst(2)) else { continue }
-            markers.append(SQLSectionMarker(line: offset + 1, isDown: marker == .down, comment: String(trimmed.dropFirst(2))))
+        let bytes = Array(text.utf8)
+        var line = 1
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var first = start
+            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            if end - first >= 2, bytes[first] == UInt8(ascii: "-"), bytes[first + 1] == UInt8(ascii: "-") {
+                let comment = String(decoding: bytes[(first + 2)..<end], as: UTF8.self)
+                if let marker = recognize(Substring(comment)) {
+                    markers.append(SQLSectionMarker(line: line, isDown: marker == .down, comment: comment))
+                }
+            }
+            line += 1
+            start = end + 1
         }
         return markers
     }

@@ -29,10 +29,19 @@ public struct LineMap: Sendable {
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                if buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
+                offset += 1
+            }
         }
         lineStarts = starts
+    }
+
+    /// The byte offset where a 1-based line starts; the end for lines past the last.
+    public func offset(ofLine line: Int) -> Int {
+        line - 1 < lineStarts.count ? lineStarts[max(line - 1, 0)] : bytes.count
     }
 
     /// The location of the character containing `offset`; offsets past the end give the end.

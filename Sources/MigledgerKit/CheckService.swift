@@ -29,7 +29,7 @@ public enum CheckService {
 
     public static func run(_ workspace: Workspace, target: Target) throws -> [Finding] {
         let repository = workspace.repository
-        let guardian = try Guard(workspace: workspace)
+        let guardian = try Guard(workspace: workspace, contentRules: true)
         switch target {
         case .range(let base, let head):
             let baseID = try resolve(base, in: repository, role: "base")

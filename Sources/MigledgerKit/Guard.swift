@@ -19,12 +19,20 @@ public struct Guard {
     let today: CalendarDate
     /// Version indexes by migration-folder tree id: each commit's is its parent's plus a delta.
     private let indexes = IndexCache()
+    /// The content rules, for migrations no environment has run yet; nil leaves them out.
+    private let content: ContentFindings?
+    private let deployed: ProjectedFiles
+    /// Tables created by pending migrations, by migration-folder tree id.
+    private let pendingTables = PendingTablesCache()
 
     /// Loads what the protected environments have run: each ledger plus the deploy markers it
     /// has not recorded yet, since post-receive or the pipeline may lag behind.
-    public init(workspace: Workspace, today: CalendarDate = .today()) throws {
+    /// `contentRules` adds the content rules' findings on migrations that no environment has run
+    /// yet (`check`, `gate`); the hook leaves them to those gates.
+    public init(workspace: Workspace, today: CalendarDate = .today(), contentRules: Bool = false) throws {
         self.workspace = workspace
         self.today = today
+        content = contentRules ? ContentFindings(policy: workspace.policy, today: today) : nil
         let protected = Set(workspace.policy.protected)
         let sync = LedgerSync(repository: workspace.repository, folders: workspace.trackedFolders)
         var projections: [String: [RepoPath: ProjectedEntry]] = [:]
@@ -32,6 +40,7 @@ public struct Guard {
             projections[environment.name] = try sync.projection(environment)
         }
         let deployed = ProjectedFiles(projections: projections)
+        self.deployed = deployed
         let mode = EditComparison.Mode(workspace.policy.immutability)
         let layouts = Dictionary(workspace.policy.migrations.map { ($0.path, $0.layout) }, uniquingKeysWith: { first, _ in first })
         builders = workspace.migrationSets.map { set in
@@ -93,6 +102,13 @@ public struct Guard {
             }
             for subject in try builder.subjects(for: deltas, after: source, blobs: source, index: index) {
                 findings += findingsFor(subject, commit: commit)
+                if let content, let contents = subject.contents, subject.deployments.isEmpty, subject.verdict.isMigrationFile {
+                    let newTables = try pendingTables.get(folder) { try self.tablesCreatedByPendingMigrations(in: set, source: source) }
+                    let text = MigrationReader.read(path: subject.path, bytes: contents, format: set.format, dialect: set.dialect,
+                                                    newTables: newTables, placeholders: content.placeholders)
+                    findings += content.findings(for: text, shownAs: subject.path, commit: commit?.id.hex,
+                                                 author: commit.map { "\($0.author.name) <\($0.author.email)>" })
+                }
             }
         }
         return findings
@@ -112,6 +128,17 @@ public struct Guard {
             }
         }
         return findings
+    }
+
+    /// Tables that migrations of the set no protected environment has run create: new and
+    /// empty, so the lock and rewrite rules leave them alone.
+    private func tablesCreatedByPendingMigrations(in set: Workspace.MigrationSetInfo, source: GitTreeSource) throws -> Set<String> {
+        var tables = Set<String>()
+        for file in try source.files(under: set.path) where file.mode == .regular {
+            guard !deployed.environments.contains(where: { deployed.file($0, at: file.path) != nil }) else { continue }
+            tables.formUnion(try pendingTables.names(inBlob: file.objectID) { try source.contents(of: file) })
+        }
+        return tables
     }
 
     private func folderTree(_ path: RepoPath, in tree: ObjectID) throws -> ObjectID? {
@@ -151,6 +178,29 @@ private final class IndexCache {
     func put(_ folder: ObjectID, _ index: VersionIndex) {
         if entries.updateValue(index, forKey: folder) == nil { order.append(folder) }
         if order.count > 64 { entries[order.removeFirst()] = nil }
+    }
+}
+
+/// Pending tables by folder tree id, and each file's by blob id: a range's commits share most
+/// files, so each blob is read once.
+private final class PendingTablesCache {
+    private var entries: [ObjectID: Set<String>] = [:]
+    private var blobs: [String: Set<String>] = [:]
+
+    func names(inBlob id: String, contents: () throws -> [UInt8]) rethrows -> Set<String> {
+        if let known = blobs[id] { return known }
+        let names = CreatedTables.names(in: try contents())
+        blobs[id] = names
+        return names
+    }
+
+    func get(_ folder: ObjectID?, compute: () throws -> Set<String>) rethrows -> Set<String> {
+        guard let folder else { return try compute() }
+        if let known = entries[folder] { return known }
+        if entries.count > 64 { entries.removeAll() }
+        let tables = try compute()
+        entries[folder] = tables
+        return tables
     }
 }
 

@@ -4,35 +4,53 @@ import MigRules
 
 /// `migledger rules`: the rules this binary runs, and one rule with its examples.
 public enum RulesCatalogText {
+    /// A rule as `rules` prints it, whichever engine runs it.
+    private struct Entry {
+        let id: String
+        let summary: String
+        let rationale: String
+        let triggering: [String]
+        let nonTriggering: [String]
+    }
+
+    private static let entries: [Entry] = (
+        RuleRegistry.all.map { rule in
+            let description = rule.description
+            return Entry(id: description.id, summary: description.summary, rationale: description.rationale,
+                         triggering: description.triggering.map(\.text), nonTriggering: description.nonTriggering.map(\.text))
+        } + (ContentRuleRegistry.all.map { $0.description } + Suppressions.rules).map { description in
+            Entry(id: description.id, summary: description.summary, rationale: description.rationale,
+                         triggering: description.triggering.map(\.text), nonTriggering: description.nonTriggering.map(\.text))
+        }
+    ).sorted { $0.id < $1.id }
+
+    /// Every rule id this binary checks.
+    public static var ids: [String] { entries.map(\.id) }
+
     public static func list() -> String {
         var out = ""
-        for rule in RuleRegistry.all {
-            let description = rule.description
-            let descriptor = RuleCatalogue.rule(description.id)
-            let severity = descriptor?.defaultSeverity.rawValue ?? "error"
-            out += "\(description.id.padding(toLength: 30, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(description.summary)\n"
+        for entry in entries {
+            let severity = RuleCatalogue.rule(entry.id)?.defaultSeverity.rawValue ?? "error"
+            out += "\(entry.id.padding(toLength: 40, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.summary)\n"
         }
         return out + "\nRun `migledger rules <id>` for a rule's explanation and examples.\n"
     }
 
     public static func explain(_ id: String) throws -> String {
-        guard let rule = RuleRegistry.rule(id) else {
-            let known = RuleRegistry.all.map { $0.description.id }
+        guard let entry = entries.first(where: { $0.id == id }) else {
             let catalogued = RuleCatalogue.rule(id) != nil ? " (it is a known rule id that this version does not check yet)" : ""
-            throw UserFacingError(.usage, "no rule '\(id)'\(catalogued)\(Suggestion.didYouMean(id, in: known)); `migledger rules` lists them")
+            throw UserFacingError(.usage, "no rule '\(id)'\(catalogued)\(Suggestion.didYouMean(id, in: ids)); `migledger rules` lists them")
         }
-        let description = rule.description
         let descriptor = RuleCatalogue.rule(id)
-        var out = "\(description.id)\n"
+        var out = "\(entry.id)\n"
         out += "family: \(descriptor?.family.rawValue ?? "-"), default severity: \(descriptor?.defaultSeverity.rawValue ?? "error")\n\n"
-        out += "\(description.summary)\n\n\(description.rationale)\n"
-        for (title, examples) in [("Triggers", description.triggering), ("Does not trigger", description.nonTriggering)] {
+        out += "\(entry.summary)\n\n\(entry.rationale)\n"
+        for (title, examples) in [("Triggers", entry.triggering), ("Does not trigger", entry.nonTriggering)] {
             for (index, example) in examples.enumerated() {
                 out += "\n\(title) (\(index + 1)):\n"
-                out += example.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined()
+                out += example.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined()
             }
         }
         return out
     }
 }
-

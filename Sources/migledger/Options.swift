@@ -19,3 +19,4 @@ struct WorkspaceOptions: ParsableArguments {
 
 extension FindingFormat: ExpressibleByArgument {}
 extension MigrationFormatKind: ExpressibleByArgument {}
+extension Dialect: ExpressibleByArgument {}

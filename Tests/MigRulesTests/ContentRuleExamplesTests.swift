@@ -118,3 +118,34 @@ import Testing
         #expect(hits.first?.hit.line == 3)
     }
 }
+
+/// The ignore-comment rules' examples, run through the whole linter since they judge the
+/// other rules' hits.
+@Suite struct SuppressionRuleExamplesTests {
+    @Test(arguments: Suppressions.rules.map(\.id))
+    func examplesBehaveAsDocumented(_ id: String) throws {
+        let description = try #require(Suppressions.rules.first { $0.id == id })
+        #expect(description.triggering.count >= 2 && description.nonTriggering.count >= 2)
+        #expect(RuleCatalogue.rule(id) != nil)
+        for example in description.triggering {
+            let hits = ContentLinter().lint(example.migrationText).filter { $0.rule == id }
+            #expect(hits.first?.hit.line == example.expectedLine, "\(id): \(example.text)")
+        }
+        for example in description.nonTriggering {
+            let hits = ContentLinter().lint(example.migrationText).filter { $0.rule == id }
+            #expect(hits.isEmpty, "\(id): \(example.text)")
+        }
+    }
+}
+
+@Suite struct CreatedTablesTests {
+    @Test func sqlAndFrameworkSpellings() {
+        let sql = "CREATE TABLE IF NOT EXISTS public.\"Accounts\" (id int);\ncreate unlogged table Events(id int);\nCREATE INDEX x ON t (a);\n"
+        #expect(CreatedTables.names(in: Array(sql.utf8)) == ["accounts", "events"])
+        let rails = "create_table :users do |t|\n  t.string :name\nend\n"
+        #expect(CreatedTables.names(in: Array(rails.utf8)) == ["users"])
+        let alembic = "op.create_table(\n    'orders',\n    sa.Column('id', sa.Integer))\n"
+        #expect(CreatedTables.names(in: Array(alembic.utf8)) == ["orders"])
+        #expect(CreatedTables.names(in: Array("ALTER TABLE users ADD COLUMN created_at timestamptz;".utf8)).isEmpty)
+    }
+}

@@ -50,6 +50,18 @@ import TestSupport
         #expect(sarif.contains("\"version\" : \"\(Product.version)\""))
     }
 
+    @Test func contentRulesJudgeOnlyMigrationsNoEnvironmentHasRun() throws {
+        let (git, base) = try deployedProject()
+        try git.write("db/migrations/20240101000000_create_users.sql", "CREATE TABLE users (id bigint);\nALTER TABLE;\n")
+        try git.write("db/migrations/20240301000000_add_email_to_users.sql", "SELECT 1;\nALTER TABLE users ADD COLUMN;\n")
+        let commit = try git.commitAll("two", date: "2024-03-01T00:00:00Z")
+        let findings = try CheckService.run(try workspace(git), target: .range(base: base, head: "HEAD"))
+        #expect(findings.map(\.rule).sorted() == ["modified-deployed-migration", "sql-syntax-error"])
+        let content = try #require(findings.first { $0.rule == "sql-syntax-error" })
+        #expect(content.path == RepoPath("db/migrations/20240301000000_add_email_to_users.sql"))
+        #expect(content.line == 2 && content.commit == commit && content.severity == .error)
+    }
+
     @Test func theStagedChangeIsCheckedAgainstHead() throws {
         let (git, _) = try deployedProject()
         try git.write("db/migrations/20240101000000_create_users.sql", "CREATE TABLE users (id uuid);\n")

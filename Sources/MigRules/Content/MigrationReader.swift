@@ -58,19 +58,18 @@ public enum MigrationReader {
     /// to the section their first byte is in, so the file is parsed once.
     private static func sectionParts(bytes: [UInt8], lineMap: LineMap, markers: [SQLSectionMarker], wholeFileIsDown: Bool,
                                      statements: [SQLStatement]) -> [SQLPart] {
-        var lineStarts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
         var bounds: [(start: Int, isDown: Bool)] = [(0, wholeFileIsDown)]
-        for marker in markers where marker.line - 1 < lineStarts.count {
-            bounds.append((lineStarts[marker.line - 1], marker.isDown))
+        for marker in markers {
+            bounds.append((lineMap.offset(ofLine: marker.line), marker.isDown))
         }
         var parts: [SQLPart] = []
         for (index, bound) in bounds.enumerated() {
             let end = index + 1 < bounds.count ? bounds[index + 1].start : bytes.count
             if index == 0 && bounds.count > 1 && end == 0 { continue }
-            let inside = statements.filter { $0.range.lowerBound >= bound.start && $0.range.lowerBound < end }
+            let inside = bounds.count == 1 ? statements
+                : statements.filter { $0.range.lowerBound >= bound.start && $0.range.lowerBound < end }
             parts.append(SQLPart(direction: bound.isDown ? .down : .up, source: bytes, range: bound.start..<end,
-                                 statements: inside.enumerated().map { LintStatement($0.element, index: $0.offset) },
+                                 statements: inside.indices.map { LintStatement(inside[$0], index: $0) },
                                  placement: .file, lineMap: lineMap))
         }
         return parts

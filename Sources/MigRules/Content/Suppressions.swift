@@ -20,6 +20,7 @@ public enum Suppressions {
 
     /// Every suppression comment in the file.
     public static func find(in text: MigrationText) -> [Suppression] {
+        guard contains(Array(keyword.utf8), in: text.bytes) else { return [] }
         let commentOpener = text.format == .rails || text.format == .alembic || text.format == .django ? "#" : "--"
         let lines = text.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
@@ -38,6 +39,17 @@ public enum Suppressions {
         return found
     }
 
+    private static func contains(_ needle: [UInt8], in bytes: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// The 1-based number of the first line after `index` (0-based) with something besides
     /// blanks and comments.
     private static func nextCodeLine(after index: Int, in lines: [String], commentOpener: String) -> Int {
@@ -49,4 +61,46 @@ public enum Suppressions {
         }
         return next + 1
     }
+}
+
+extension Suppressions {
+    /// The two rules about ignore comments themselves. The linter raises them, since they judge
+    /// other rules' hits; their examples run through the whole linter.
+    public static let rules: [ContentRuleDescription] = [
+        ContentRuleDescription(
+            id: "suppression-without-reason",
+            summary: "A `migledger:ignore` comment does not say why the finding is acceptable.",
+            rationale: """
+                An ignore comment turns a finding off for good. Without a reason, the next person \
+                cannot tell a considered exception (a table known to be tiny, a column unused since \
+                a release) from a shortcut, so the comment still silences the finding but is \
+                reported itself until it says why.
+                """,
+            triggering: [
+                ContentExample("-- migledger:ignore sql-syntax-error\nALTER TABLE;\n", expectedLine: 1),
+                ContentExample("SELECT 1;\nALTER TABLE; -- migledger:ignore sql-syntax-error\n", expectedLine: 2),
+            ],
+            nonTriggering: [
+                ContentExample("-- migledger:ignore sql-syntax-error pg_hint syntax the parser does not know\nALTER TABLE;\n"),
+                ContentExample("-- a plain comment about migledger\nSELECT 1;\n"),
+            ]),
+        ContentRuleDescription(
+            id: "unused-ignore",
+            summary: "A `migledger:ignore` comment suppresses no finding.",
+            rationale: """
+                An ignore comment that silences nothing is left over from code that changed, sits on \
+                the wrong line, or names a rule that does not exist; left alone it would silence a \
+                future finding nobody looked at. It applies to the next line holding code (or to \
+                its own line when written after code). Comments naming rules that the policy turns \
+                off are not reported.
+                """,
+            triggering: [
+                ContentExample("-- migledger:ignore sql-syntax-error old reason\nSELECT 1;\n", expectedLine: 1),
+                ContentExample("-- migledger:ignore sql-syntax-eror typo in the id\nALTER TABLE;\n", expectedLine: 1),
+            ],
+            nonTriggering: [
+                ContentExample("-- migledger:ignore sql-syntax-error vendor syntax\nALTER TABLE;\n"),
+                ContentExample("SELECT 1;\n"),
+            ]),
+    ]
 }
