@@ -116,11 +116,16 @@ public struct Guard {
 
     private func findingsFor(_ subject: RuleSubject, commit: CommitInfo?) -> [Finding] {
         var findings: [Finding] = []
+        // The file's own ignore comments cover history rules too: on the finding's line, or
+        // anywhere in the file for a finding about the file as a whole (its name, its version).
+        let suppressions = subject.contents.map { Suppressions.find(in: $0, format: subject.set.format) } ?? []
         for rule in RuleRegistry.all {
             let id = rule.description.id
             let configured = workspace.policy.severity(of: id)
             guard configured != .off, workspace.policy.exception(for: id, at: subject.path, on: today) == nil else { continue }
-            for hit in rule.init().check(subject) {
+            for hit in rule.init().check(subject) where !suppressions.contains(where: { suppression in
+                suppression.rules.contains(id) && (hit.line == nil || suppression.target == hit.line)
+            }) {
                 findings.append(Finding(
                     rule: id, severity: hit.severity ?? configured, path: subject.path, line: hit.line, column: hit.column,
                     message: hit.message, help: hit.help, environments: hit.environments, commit: commit?.id.hex,

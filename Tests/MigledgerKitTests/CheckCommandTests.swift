@@ -62,6 +62,17 @@ import TestSupport
         #expect(content.line == 2 && content.commit == commit && content.severity == .error)
     }
 
+    @Test func ignoreCommentsCoverHistoryRulesOnTheirFile() throws {
+        let (git, base) = try deployedProject()
+        try git.write("db/migrations/20231201000000_backport_index.sql",
+                      "-- migledger:ignore out-of-order-migration hotfix backported from the 2023 branch\nSELECT 1;\n")
+        try git.write("db/migrations/20231202000000_other_backport.sql", "-- migledger:ignore out-of-order-migration\nSELECT 1;\n")
+        try git.commitAll("backports", date: "2024-03-01T00:00:00Z")
+        let findings = try CheckService.run(try workspace(git), target: .range(base: base, head: "HEAD"))
+        #expect(findings.map(\.rule) == ["suppression-without-reason"], "\(findings)")
+        #expect(findings.first?.path == RepoPath("db/migrations/20231202000000_other_backport.sql"))
+    }
+
     @Test func theStagedChangeIsCheckedAgainstHead() throws {
         let (git, _) = try deployedProject()
         try git.write("db/migrations/20240101000000_create_users.sql", "CREATE TABLE users (id uuid);\n")

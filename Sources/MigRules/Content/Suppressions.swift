@@ -1,4 +1,4 @@
-import MigCore
+public import MigCore
 import Foundation
 
 /// A `migledger:ignore` comment: `-- migledger:ignore <rule-id>[,<rule-id>…] <reason>` in SQL,
@@ -20,9 +20,14 @@ public enum Suppressions {
 
     /// Every suppression comment in the file.
     public static func find(in text: MigrationText) -> [Suppression] {
-        guard contains(Array(keyword.utf8), in: text.bytes) else { return [] }
-        let commentOpener = text.format == .rails || text.format == .alembic || text.format == .django ? "#" : "--"
-        let lines = text.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        find(in: text.bytes, format: text.format)
+    }
+
+    /// Every suppression comment in a file of the format.
+    public static func find(in bytes: [UInt8], format: MigrationFormatKind) -> [Suppression] {
+        guard contains(Array(keyword.utf8), in: bytes) else { return [] }
+        let commentOpener = format == .rails || format == .alembic || format == .django ? "#" : "--"
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         var found: [Suppression] = []
         for (index, line) in lines.enumerated() {
