@@ -28,7 +28,7 @@ public struct Guard {
     /// Loads what the protected environments have run: each ledger plus the deploy markers it
     /// has not recorded yet, since post-receive or the pipeline may lag behind.
     /// `contentRules` adds the content rules' findings on migrations that no environment has run
-    /// yet (`check`, `gate`); the hook leaves them to those gates.
+    /// yet: the safety policy of DESIGN's hook, `check` and `gate`.
     public init(workspace: Workspace, today: CalendarDate = .today(), contentRules: Bool = false) throws {
         self.workspace = workspace
         self.today = today

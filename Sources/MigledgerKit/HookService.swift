@@ -79,7 +79,7 @@ public enum HookService {
             let (workspace, warning) = try hookWorkspace(repository, policyPath: policyPath, updates: updates)
             onError = workspace.policy.hook.onError
             let commits = try newCommits(repository, updates: updates)
-            let checker = try Guard(workspace: workspace)
+            let checker = try Guard(workspace: workspace, contentRules: true)
             var findings = try checker.check(commits: commits)
             findings += try refMoveFindings(repository, updates: updates, checker: checker, reported: findings)
             return judge(findings, updates: updates, workspace: workspace, environment: environment,

@@ -69,6 +69,16 @@ import TestSupport
         }
     }
 
+    @Test func anUnsafeMigrationIsRefusedWithItsLine() throws {
+        let fixture = try PushFixture.deployed(.sql)
+        let path = fixture.flavor.migration("20240201000000_add_email_to_users")
+        try fixture.write(path, "SELECT 1;\nALTER TABLE users ADD COLUMN email;\n")
+        let commit = try fixture.commit("Add email")
+        try fixture.expectRefused(mentioning: ["[sql-syntax-error]", path + ":2", PushFixture.short(commit)], absent: []) {
+            try fixture.push("main")
+        }
+    }
+
     @Test func aDuplicateVersionIsRefused() throws {
         let fixture = try PushFixture.deployed()
         let path = fixture.flavor.migration("20240101000000_create_orders")
