@@ -65,6 +65,19 @@ struct RailsCode {
         }
     }
 
+    /// Calls on a block's parameter inside a `change_table :t do |t| … end` block, such as
+    /// `t.index :email` or `t.string :name, null: false`: each named by the method after the dot.
+    func blockCalls(in outer: RailsCall, methods: Set<String>) -> [RailsCall] {
+        guard let block = outer.block else { return [] }
+        let tokens = source.tokens
+        return block.compactMap { index in
+            guard tokens[index].kind == .identifier, methods.contains(tokens[index].text), index >= 2,
+                  tokens[index - 1].text == ".", tokens[index - 2].kind == .identifier,
+                  RailsCode.startsStatement(tokens, at: index - 2) else { return nil }
+            return RailsCode.call(at: index, in: tokens, direction: outer.direction)
+        }
+    }
+
     /// Tables that `create_table` makes earlier in the same direction: new and empty.
     func createdTables(before call: RailsCall) -> Set<String> {
         Set(calls.filter { $0.name == "create_table" && $0.tokenIndex < call.tokenIndex && $0.direction == call.direction }
