@@ -17,10 +17,13 @@ struct IrreversibleOperation: ContentRule {
             declare the loss on purpose: a comment `-- irreversible: <reason>` (SQL, in either \
             part or the down file) or `# irreversible: <reason>` (Ruby, Python), `raise \
             ActiveRecord::IrreversibleMigration` in Rails, a `raise` in Alembic's `downgrade()`. \
-            In Rails `def change`, `drop_table` without a block, `remove_column` without a type, \
-            `remove_columns` without `type:`, `change_column`, `change_column_default` without \
-            `from:`/`to:`, `remove_index` without a column and `execute` outside `reversible` \
-            cannot be reversed (ActiveRecord raises on rollback). Missing and empty down parts \
+            In Rails `def change`, the calls ActiveRecord cannot invert are reported: \
+            `drop_table` without a block (with options only, it would re-create a table without \
+            its columns), `remove_column` without a type, `remove_columns` without `type:`, \
+            `change_column`, `change_column_default` without `from:`/`to:`, `remove_index` \
+            without a column, `remove_foreign_key` without the other table, \
+            `remove_check_constraint` without its expression, and `execute` outside `reversible` \
+            and `up_only` blocks. Missing and empty down parts \
             are `missing-down-migration`'s and `empty-down-migration`'s; a separate down file is \
             compared only when the caller read it.
             """,
@@ -53,6 +56,15 @@ struct IrreversibleOperation: ContentRule {
                 """, path: "alembic/versions/abc123_drop_audit_events.py", format: .alembic, expectedLine: 6),
             ContentExample("TRUNCATE sessions;\n", path: "db/migrations/20240105093000_clear_sessions.up.sql",
                            format: .golangMigrate, downFile: .present("ANALYZE sessions;\n"), expectedLine: 1),
+            ContentExample("""
+                from django.db import migrations
+
+
+                class Migration(migrations.Migration):
+                    operations = [
+                        migrations.RunSQL("DROP TABLE shop_legacy_order", reverse_sql=migrations.RunSQL.noop),
+                    ]
+                """, path: "shop/migrations/0004_drop_legacy_order.py", format: .django, expectedLine: 6),
         ],
         nonTriggering: [
             ContentExample("""
@@ -137,13 +149,17 @@ struct IrreversibleOperation: ContentRule {
     private static let railsMethods: Set<String> = [
         "create_table", "drop_table", "add_column", "remove_column", "remove_columns", "change_column",
         "change_column_default", "remove_index", "add_reference", "add_belongs_to", "remove_reference",
-        "remove_belongs_to", "execute",
+        "remove_belongs_to", "remove_foreign_key", "remove_check_constraint", "execute",
     ]
 
     func check(_ text: MigrationText) -> [RuleHit] {
         let downParts: [SQLPart]
         switch text.down {
         case .section?, .reversibleChange?:
+            downParts = text.downParts
+        case .empty? where text.format == .django:
+            // Every reverse is `noop`: a choice `empty-down-migration` respects, but not one that
+            // brings back what the SQL destroyed.
             downParts = text.downParts
         case .separateFile(let file)?:
             guard file.path != text.path, let downFile = text.downFile else { return [] }
@@ -280,10 +296,10 @@ struct IrreversibleOperation: ContentRule {
             let reason: String
             switch call.name {
             case "drop_table" where call.block == nil:
-                reason = "`drop_table` without a block: Rails does not know the columns to re-create"
-            case "remove_column" where call.arguments.count < 3 && !call.isSet("type"):
-                reason = "`remove_column` without the column's type: Rails cannot add it back"
-            case "remove_columns" where !call.isSet("type"):
+                reason = "`drop_table` without a block listing the columns: Rails cannot re-create the table"
+            case "remove_column" where call.arguments.count < 3:
+                reason = "`remove_column` without the column's type as third argument: Rails cannot add it back"
+            case "remove_columns" where call.options["type"] == nil:
                 reason = "`remove_columns` without `type:`: Rails cannot add them back"
             case "change_column":
                 reason = "`change_column`: Rails does not know the column's previous definition"
@@ -291,6 +307,10 @@ struct IrreversibleOperation: ContentRule {
                 reason = "`change_column_default` without `from:` and `to:`: Rails does not know the previous default"
             case "remove_index" where call.arguments.count < 2 && call.options["column"] == nil:
                 reason = "`remove_index` without its column: Rails cannot re-create the index"
+            case "remove_foreign_key" where call.arguments.count < 2 && call.options["to_table"] == nil:
+                reason = "`remove_foreign_key` without the referenced table: Rails cannot re-create the key"
+            case "remove_check_constraint" where call.arguments.count < 2:
+                reason = "`remove_check_constraint` without its expression: Rails cannot re-create the constraint"
             case "execute":
                 reason = "`execute` in `def change`: Rails cannot reverse SQL"
             default:

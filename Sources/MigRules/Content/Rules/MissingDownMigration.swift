@@ -15,7 +15,7 @@ struct MissingDownMigration: ContentRule {
             part (`.down.sql`, Flyway's `U` file, a `-- migrate:down` or `-- down` section, \
             `def down`, `downgrade()`, `reverse_sql`); when the change cannot be undone, say so \
             with a down that raises, so the rollback stops loudly. Forward-only teams turn the \
-            rule off; Prisma and Flyway repeatables have no rollbacks by design, and `RunPython` \
+            rule off (as do Flyway users without Flyway Teams, which alone runs `U` files); Prisma and Flyway repeatables have no rollbacks by design, and `RunPython` \
             without `reverse_code` is `django-run-python-without-reverse-code`'s.
             """,
         triggering: [
@@ -95,13 +95,16 @@ struct MissingDownMigration: ContentRule {
                             help: "Write a `downgrade()` that undoes `upgrade()`, or one that raises with the reason when it cannot be undone.",
                             line: line, column: 1)]
         case (.ruby(let ruby), _):
-            let up = ruby.method(named: "up")
-            let line = up?.lines.lowerBound ?? 1
-            let column = up.flatMap { method in ruby.tokens[..<method.body.lowerBound].last { $0.text == "def" } }
+            guard let up = ruby.method(named: "up") else {
+                return [RuleHit(message: "The migration has neither `def change` nor `def up` with `def down`: Rails has nothing to roll back.",
+                                help: "Write the migration as `def change`, or as `def up` with a `def down` that undoes it.",
+                                line: 1, column: 1)]
+            }
+            let column = ruby.tokens[..<up.body.lowerBound].last { $0.text == "def" }
                 .map { text.lineMap.location(of: $0.range.lowerBound).column } ?? 1
             return [RuleHit(message: "The migration has `def up` but no `def down`: `db:rollback` does nothing and still marks it as rolled back.",
                             help: "Add a `def down` that undoes `def up` (or write it as `def change`); raise `ActiveRecord::IrreversibleMigration` there when it cannot be undone.",
-                            line: line, column: column)]
+                            line: up.lines.lowerBound, column: column)]
         case (_, let format):
             let help = switch format {
             case .flyway: "Add an undo script `U<version>__<description>.sql` beside it."
