@@ -170,7 +170,7 @@ struct IrreversibleOperation: ContentRule {
         var removals: [Removal] = []
         var restored: Set<Effect> = []
         for part in text.upParts {
-            removals += IrreversibleOperation.removals(in: part, of: text)
+            removals += IrreversibleOperation.removals(in: part)
         }
         for part in downParts {
             restored.formUnion(IrreversibleOperation.restorations(in: part))
@@ -213,7 +213,7 @@ struct IrreversibleOperation: ContentRule {
 
     // MARK: - SQL
 
-    private static func removals(in part: SQLPart, of text: MigrationText) -> [Removal] {
+    private static func removals(in part: SQLPart) -> [Removal] {
         var removals: [Removal] = []
         for statement in part.statements {
             guard let node = statement.node else { continue }
@@ -245,7 +245,11 @@ struct IrreversibleOperation: ContentRule {
                 continue
             }
             for effect in effects {
-                if case .table(let table) = effect, text.isNew(table: table, before: statement, in: part) { continue }
+                // A scratch table created earlier in the same part holds nothing to restore. Tables
+                // of other pending migrations still count: their own rollback needs them back.
+                if case .table(let table) = effect, part.statements[..<statement.index].contains(where: { earlier in
+                    earlier.type == "CreateStmt" && earlier.node?["relation"]?["relname"]?.string?.lowercased() == table
+                }) { continue }
                 let place = part.location(ofOffset: statement.statement.range.lowerBound)
                 removals.append(Removal(effect: effect, line: place.line, column: place.column))
             }
