@@ -1,10 +1,10 @@
 import MigFormats
 
 extension PythonSource {
-    /// The column of the call's first token, for a finding's position.
-    func column(of call: PythonCall) -> Int {
+    /// The call's first token, where a finding about it points.
+    func firstToken(of call: PythonCall) -> PythonToken? {
         let head = call.callee.prefix { $0 != "." }
-        return tokens.first { $0.line == call.line && $0.kind == .name && $0.text == head }?.column ?? 1
+        return tokens.first { $0.line == call.line && $0.kind == .name && $0.text == head }
     }
 
     /// Lines of the bodies of `with …autocommit_block():`, where Alembic runs outside the

@@ -235,6 +235,7 @@ extension MigrationText {
 
     /// A hit where a Python call starts.
     func hit(_ call: PythonCall, in python: PythonSource, message: String, help: String) -> RuleHit {
-        RuleHit(message: message, help: help, line: call.line, column: python.column(of: call))
+        let column = python.firstToken(of: call).map { lineMap.location(of: $0.range.lowerBound).column } ?? 1
+        return RuleHit(message: message, help: help, line: call.line, column: column)
     }
 }

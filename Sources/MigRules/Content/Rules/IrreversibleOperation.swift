@@ -188,7 +188,7 @@ struct IrreversibleOperation: ContentRule {
             }
             removals += railsRemovals(code, text: text, restored: &restored)
         case .python(let python) where text.format == .alembic:
-            removals += alembicRemovals(python, restored: &restored)
+            removals += alembicRemovals(python, text: text, restored: &restored)
         default:
             break
         }
@@ -384,7 +384,7 @@ struct IrreversibleOperation: ContentRule {
 
     // MARK: - Alembic
 
-    private func alembicRemovals(_ python: PythonSource, restored: inout Set<Effect>) -> [Removal] {
+    private func alembicRemovals(_ python: PythonSource, text: MigrationText, restored: inout Set<Effect>) -> [Removal] {
         for call in python.calls(inFunction: "downgrade") {
             guard let table = call.argument("table_name", position: 0)?.string else { continue }
             switch call.callee {
@@ -423,7 +423,8 @@ struct IrreversibleOperation: ContentRule {
             default:
                 continue
             }
-            removals.append(Removal(effect: effect, line: call.line, column: python.column(of: call)))
+            let column = python.firstToken(of: call).map { text.lineMap.location(of: $0.range.lowerBound).column } ?? 1
+            removals.append(Removal(effect: effect, line: call.line, column: column))
         }
         return removals
     }
