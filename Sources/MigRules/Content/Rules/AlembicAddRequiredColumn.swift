@@ -10,7 +10,8 @@ struct AlembicAddRequiredColumn: ContentRule {
             so PostgreSQL refuses and the upgrade stops. A Python-side `default=` does not help, \
             as SQLAlchemy applies it to new inserts only. Give the column a `server_default` (a \
             constant default is instant since PostgreSQL 11), or add it nullable, backfill, and \
-            then `op.alter_column(…, nullable=False)`. A primary-key column counts as NOT NULL. \
+            then `op.alter_column(…, nullable=False)`. A primary-key column counts as NOT NULL, \
+            and `batch_op.add_column` in `with op.batch_alter_table(…)` is read the same way. \
             Only `upgrade()` is read; tables created earlier in it, or by a revision no \
             environment has run yet, have no rows and are left alone. MySQL fills such columns \
             with an implicit default, so MySQL sets are not checked.
@@ -38,6 +39,8 @@ struct AlembicAddRequiredColumn: ContentRule {
                         "orders",
                         sa.Column("currency", sa.String(3), nullable=False, default="EUR"),
                     )
+                    with op.batch_alter_table("invoices") as batch_op:
+                        batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=False))
                 """, path: "alembic/versions/abc123_add_currency.py", format: .alembic, expectedLine: 6),
         ],
         nonTriggering: [
@@ -71,17 +74,15 @@ struct AlembicAddRequiredColumn: ContentRule {
         guard text.dialect != .mysql, case .python(let python) = text.code else { return [] }
         var created: Set<String> = []
         var hits: [RuleHit] = []
-        for call in python.calls(inFunction: "upgrade") {
-            if call.callee == "op.create_table", let table = call.argument("table_name", position: 0)?.string {
-                created.insert(table.lowercased())
-            }
-            guard call.callee == "op.add_column", let table = call.argument("table_name", position: 0)?.string?.lowercased(),
-                  case .call(let column)? = call.argument("column", position: 1), column.method == "Column" else { continue }
+        for operation in python.alembicCalls(inFunction: "upgrade") {
+            if operation.operation == "create_table", !operation.isBatch, let table = operation.table { created.insert(table.lowercased()) }
+            guard operation.operation == "add_column", let table = operation.table?.lowercased(),
+                  case .call(let column)? = operation.argument("column", opPosition: 1), column.method == "Column" else { continue }
             let required = column.keywords.first { $0.name == "nullable" }?.value == .bool(false) || column.isSet("primary_key")
             guard required, !column.isSet("server_default"), !text.newTables.contains(table), !created.contains(table) else { continue }
             let name = column.argument("name", position: 0)?.string ?? "the column"
-            hits.append(text.hit(call, in: python,
-                                 message: "`op.add_column` adds `\(table).\(name)` as NOT NULL without a `server_default`; the rows already in `\(table)` make the upgrade fail.",
+            hits.append(text.hit(operation.call, in: python,
+                                 message: "`\(operation.call.callee)` adds `\(table).\(name)` as NOT NULL without a `server_default`; the rows already in `\(table)` make the upgrade fail.",
                                  help: "Give the column a `server_default`, or add it nullable, backfill it, then `op.alter_column(\"\(table)\", \"\(name)\", nullable=False)`."))
         }
         return hits

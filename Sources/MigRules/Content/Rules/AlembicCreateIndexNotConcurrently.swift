@@ -9,7 +9,8 @@ struct AlembicCreateIndexNotConcurrently: ContentRule {
             index is built: every write waits, for minutes on a big table. Pass \
             `postgresql_concurrently=True` for `CREATE INDEX CONCURRENTLY`, and call it inside \
             `with op.get_context().autocommit_block():`, because Alembic runs each revision in a \
-            transaction and a concurrent build fails inside one. Only `upgrade()` is read; tables \
+            transaction and a concurrent build fails inside one. `batch_op.create_index` in \
+            `with op.batch_alter_table(…)` is read the same way. Only `upgrade()` is read; tables \
             created earlier in it with `op.create_table`, or by a revision no environment has run \
             yet, are empty and left alone. PostgreSQL sets only.
             """,
@@ -36,6 +37,16 @@ struct AlembicCreateIndexNotConcurrently: ContentRule {
                         "ix_orders_user_id", "orders", ["user_id"], postgresql_concurrently=True
                     )
                 """, path: "alembic/versions/abc123_add_orders_index.py", format: .alembic, expectedLine: 6),
+            ContentExample("""
+                revision = "abc123"
+                down_revision = "abc122"
+
+
+                def upgrade():
+                    with op.batch_alter_table("orders") as batch_op:
+                        batch_op.add_column(sa.Column("shipped_at", sa.DateTime(), nullable=True))
+                        batch_op.create_index("ix_orders_shipped_at", ["shipped_at"])
+                """, path: "alembic/versions/abc123_add_shipped_at.py", format: .alembic, expectedLine: 8),
         ],
         nonTriggering: [
             ContentExample("""
@@ -66,26 +77,24 @@ struct AlembicCreateIndexNotConcurrently: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres, case .python(let python) = text.code else { return [] }
-        let calls = python.calls(inFunction: "upgrade")
         let autocommit = python.autocommitBlocks()
         var created: Set<String> = []
         var hits: [RuleHit] = []
-        for call in calls {
-            if call.callee == "op.create_table", let table = call.argument("table_name", position: 0)?.string {
-                created.insert(table.lowercased())
-            }
-            guard call.callee == "op.create_index" else { continue }
+        for operation in python.alembicCalls(inFunction: "upgrade") {
+            let call = operation.call
+            let table = operation.table?.lowercased()
+            if operation.operation == "create_table", !operation.isBatch, let table { created.insert(table) }
+            guard operation.operation == "create_index" else { continue }
             if call.isSet("postgresql_concurrently") {
                 guard !autocommit.contains(where: { $0.contains(call.line) }) else { continue }
                 hits.append(text.hit(call, in: python,
-                                     message: "`op.create_index(…, postgresql_concurrently=True)` inside the revision's transaction fails: PostgreSQL runs `CREATE INDEX CONCURRENTLY` only outside a transaction block.",
+                                     message: "`\(call.callee)(…, postgresql_concurrently=True)` inside the revision's transaction fails: PostgreSQL runs `CREATE INDEX CONCURRENTLY` only outside a transaction block.",
                                      help: "Call it inside `with op.get_context().autocommit_block():`."))
                 continue
             }
-            let table = call.argument("table_name", position: 1)?.string?.lowercased()
             if let table, text.newTables.contains(table) || created.contains(table) { continue }
             hits.append(text.hit(call, in: python,
-                                 message: "`op.create_index` on `\(table ?? "the table")` builds the index with a plain `CREATE INDEX`, blocking writes to the table until it is done.",
+                                 message: "`\(call.callee)` on `\(table ?? "the table")` builds the index with a plain `CREATE INDEX`, blocking writes to the table until it is done.",
                                  help: "Pass `postgresql_concurrently=True` inside `with op.get_context().autocommit_block():`."))
         }
         return hits

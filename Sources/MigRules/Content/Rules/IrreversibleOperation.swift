@@ -385,18 +385,18 @@ struct IrreversibleOperation: ContentRule {
     // MARK: - Alembic
 
     private func alembicRemovals(_ python: PythonSource, text: MigrationText, restored: inout Set<Effect>) -> [Removal] {
-        for call in python.calls(inFunction: "downgrade") {
-            guard let table = call.argument("table_name", position: 0)?.string else { continue }
-            switch call.callee {
-            case "op.create_table":
+        for operation in python.alembicCalls(inFunction: "downgrade") {
+            guard let table = operation.table else { continue }
+            switch operation.operation {
+            case "create_table" where !operation.isBatch:
                 restored.insert(Effect(table: table) { table, _ in .table(table) })
-            case "op.add_column":
-                if case .call(let column)? = call.argument("column", position: 1),
+            case "add_column":
+                if case .call(let column)? = operation.argument("column", opPosition: 1),
                    let name = column.argument("name", position: 0)?.string {
                     restored.insert(Effect(table: table, column: name) { .column($0, $1) })
                 }
-            case "op.alter_column":
-                if call.isSet("type_"), let column = call.argument("column_name", position: 1)?.string {
+            case "alter_column":
+                if operation.call.isSet("type_"), let column = operation.argument("column_name", opPosition: 1)?.string {
                     restored.insert(Effect(table: table, column: column) { .type($0, $1) })
                 }
             default:
@@ -405,26 +405,26 @@ struct IrreversibleOperation: ContentRule {
         }
         var removals: [Removal] = []
         var created: Set<String> = []
-        for call in python.calls(inFunction: "upgrade") {
-            guard let table = call.argument("table_name", position: 0)?.string else { continue }
+        for operation in python.alembicCalls(inFunction: "upgrade") {
+            guard let table = operation.table else { continue }
             let effect: Effect
-            switch call.callee {
-            case "op.create_table":
+            switch operation.operation {
+            case "create_table" where !operation.isBatch:
                 created.insert(table.lowercased())
                 continue
-            case "op.drop_table" where !created.contains(table.lowercased()):
+            case "drop_table" where !operation.isBatch && !created.contains(table.lowercased()):
                 effect = Effect(table: table) { table, _ in .table(table) }
-            case "op.drop_column":
-                guard let column = call.argument("column_name", position: 1)?.string else { continue }
+            case "drop_column":
+                guard let column = operation.argument("column_name", opPosition: 1)?.string else { continue }
                 effect = Effect(table: table, column: column) { .column($0, $1) }
-            case "op.alter_column" where call.isSet("type_"):
-                guard let column = call.argument("column_name", position: 1)?.string else { continue }
+            case "alter_column" where operation.call.isSet("type_"):
+                guard let column = operation.argument("column_name", opPosition: 1)?.string else { continue }
                 effect = Effect(table: table, column: column) { .type($0, $1) }
             default:
                 continue
             }
-            let column = python.firstToken(of: call).map { text.lineMap.location(of: $0.range.lowerBound).column } ?? 1
-            removals.append(Removal(effect: effect, line: call.line, column: column))
+            let column = python.firstToken(of: operation.call).map { text.lineMap.location(of: $0.range.lowerBound).column } ?? 1
+            removals.append(Removal(effect: effect, line: operation.call.line, column: column))
         }
         return removals
     }
