@@ -121,14 +121,16 @@ struct RailsCode {
                 continue
             case .newline:
                 // A line ending in `,` (or inside brackets) continues the call.
-                if depth == 0, !parenthesized, current.last?.text != "," && !(current.isEmpty && !arguments.isEmpty) { break scan }
+                if depth == 0, !parenthesized, !afterComma(current, arguments) { break scan }
                 position += 1
                 continue
             case .keyword where depth == 0 && (token.text == "do" || token.text == "if" || token.text == "unless"):
                 if !parenthesized { break scan }
             case .punctuation:
                 if ["(", "[", "{"].contains(token.text) {
-                    if token.text == "{", depth == 0, !parenthesized, !current.isEmpty, !isHashStart(current) { break scan }
+                    if token.text == "{", depth == 0, !parenthesized, !afterComma(current, arguments), !isHashStart(current) {
+                        break scan
+                    }
                     depth += 1
                 } else if [")", "]", "}"].contains(token.text) {
                     if depth == 0 {
@@ -163,6 +165,11 @@ struct RailsCode {
         }
         return RailsCall(name: tokens[index].text, token: tokens[index], tokenIndex: index, arguments: positional,
                          options: options, block: block(after: position - 1, in: tokens), direction: direction)
+    }
+
+    /// Right after a `,` between arguments: the call goes on.
+    private static func afterComma(_ current: [RubyToken], _ arguments: [[RubyToken]]) -> Bool {
+        current.isEmpty && !arguments.isEmpty
     }
 
     /// `{` right after a label or `=>` opens a hash value, not a block.
