@@ -23,9 +23,9 @@ struct IrreversibleOperation: ContentRule {
             `change_column`, `change_column_default` without `from:`/`to:`, `remove_index` \
             without a column, `remove_foreign_key` without the other table, \
             `remove_check_constraint` without its expression, and `execute` outside `reversible` \
-            and `up_only` blocks. Missing and empty down parts \
-            are `missing-down-migration`'s and `empty-down-migration`'s; a separate down file is \
-            compared only when the caller read it.
+            and `up_only` blocks. Missing and empty down parts are `missing-down-migration`'s \
+            and `empty-down-migration`'s; a separate down file is compared only when the caller \
+            read it.
             """,
         triggering: [
             ContentExample("""
@@ -108,6 +108,9 @@ struct IrreversibleOperation: ContentRule {
                   end
                 end
                 """, path: "db/migrate/20240105093000_drop_audit_events.rb", format: .rails),
+            ContentExample("TRUNCATE sessions;\n", path: "db/migrations/20240105093000_clear_sessions.up.sql",
+                           format: .golangMigrate,
+                           downFile: .present("-- irreversible: sessions are recreated at the next login\nANALYZE sessions;\n")),
         ])
 
     /// What an up part destroys, and what a down part can put back.
