@@ -1,3 +1,5 @@
+import MigFormats
+
 /// `migrations.AddField` of a field that is NOT NULL and has no default: PostgreSQL cannot
 /// fill the existing rows, so the migration fails on a table with any.
 struct DjangoAddRequiredField: ContentRule {
@@ -9,8 +11,10 @@ struct DjangoAddRequiredField: ContentRule {
             `default` (which Django uses to fill the existing rows, then drops) nor `db_default` \
             runs `ALTER TABLE … ADD COLUMN … NOT NULL`, which PostgreSQL refuses on a table that \
             has rows: the deploy stops. Add `null=True`, backfill, then make the field required in \
-            a later migration; or give it a `db_default`, or a `default`. Many-to-many and \
-            generated fields add no such column. Models created in the same migration, and \
+            a later migration; or give it a `db_default`, or a `default`. As in Django's schema \
+            editor, a text field with `blank=True` is filled with `''` and `auto_now`/`auto_now_add` \
+            with the current time; many-to-many, generated and auto fields add no such column. \
+            Models created in the same migration, and \
             tables created by a migration no environment has run yet, have no rows and are left \
             alone. MySQL fills such columns with an implicit default, so MySQL sets are not \
             checked.
@@ -56,6 +60,8 @@ struct DjangoAddRequiredField: ContentRule {
                         migrations.AddField("order", "note", models.TextField(null=True, blank=True)),
                         migrations.AddField("order", "paid", models.BooleanField(db_default=False)),
                         migrations.AddField("order", "tags", models.ManyToManyField(to="shop.tag")),
+                        migrations.AddField("order", "code", models.SlugField(blank=True)),
+                        migrations.AddField("order", "placed_at", models.DateTimeField(auto_now_add=True)),
                     ]
                 """, path: "shop/migrations/0002_order_fields.py", format: .django),
             ContentExample("""
@@ -72,8 +78,24 @@ struct DjangoAddRequiredField: ContentRule {
                 """, path: "shop/migrations/0001_initial.py", format: .django, newTables: ["shop_report"]),
         ])
 
-    /// Fields that add no NOT NULL column of their own.
-    private static let columnless: Set<String> = ["ManyToManyField", "GeneratedField"]
+    /// Fields that add no NOT NULL column of their own, or one the database fills itself.
+    private static let columnless: Set<String> = [
+        "ManyToManyField", "GeneratedField", "AutoField", "BigAutoField", "SmallAutoField",
+    ]
+    /// Fields Django fills with `''` (or `b''`) when `blank=True`, as its schema editor does for
+    /// fields that allow empty strings.
+    private static let emptyStringFields: Set<String> = [
+        "CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField",
+        "BinaryField",
+    ]
+
+    /// Whether Django's schema editor has a value for the rows already there: a default, an
+    /// empty string for a blank text field, the current time for `auto_now`/`auto_now_add`.
+    private static func fillsExistingRows(_ field: PythonCall) -> Bool {
+        field.isSet("null") || field.keywords.contains { $0.name == "default" || $0.name == "db_default" }
+            || (field.isSet("blank") && emptyStringFields.contains(String(field.method)))
+            || field.isSet("auto_now") || field.isSet("auto_now_add")
+    }
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect != .mysql, case .python(let python) = text.code else { return [] }
@@ -86,7 +108,7 @@ struct DjangoAddRequiredField: ContentRule {
             }
             guard call.isDjango("AddField"), case .call(let field)? = call.argument("field", position: 2),
                   !DjangoAddRequiredField.columnless.contains(String(field.method)),
-                  !field.isSet("null"), !field.keywords.contains(where: { $0.name == "default" || $0.name == "db_default" }),
+                  !DjangoAddRequiredField.fillsExistingRows(field),
                   let model = call.argument("model_name", position: 0)?.string?.lowercased(),
                   !created.contains(model), !text.newTables.contains("\(app)_\(model)") else { continue }
             let name = call.argument("name", position: 1)?.string ?? "the field"
