@@ -81,6 +81,10 @@ struct IrreversibleOperation: ContentRule {
                     drop_table :audit_events do |t|
                       t.text :payload
                     end
+                    reversible do |dir|
+                      dir.up { execute "DROP TABLE legacy_events" }
+                      dir.down { execute "CREATE TABLE legacy_events (id bigint PRIMARY KEY, payload jsonb)" }
+                    end
                   end
                 end
                 """, path: "db/migrate/20240105093000_drop_legacy_plan.rb", format: .rails),
