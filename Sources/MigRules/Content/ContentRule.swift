@@ -42,17 +42,21 @@ public struct ContentExample: Sendable {
     /// Tables created by migrations that no environment has run yet: new and empty, so lock
     /// and rewrite rules leave them alone. Every other table is live.
     public let newTables: [String]
+    /// The separate down file beside the forward one, for formats that keep one (golang-migrate
+    /// and sql `.up.sql`, Flyway `V`); nil when the example does not say, as a file read alone.
+    public let downFile: ExampleDownFile?
     /// The line the first hit must land on, when the example triggers.
     public let expectedLine: Int?
 
     public init(_ contents: String, path: String = "db/migrations/20240105093000_change.sql",
                 format: MigrationFormatKind = .sql, dialect: Dialect = .postgres, newTables: [String] = [],
-                expectedLine: Int? = nil) {
+                downFile: ExampleDownFile? = nil, expectedLine: Int? = nil) {
         self.path = path
         self.format = format
         self.dialect = dialect
         self.contents = contents
         self.newTables = newTables
+        self.downFile = downFile
         self.expectedLine = expectedLine
     }
 
@@ -65,6 +69,38 @@ public struct ContentExample: Sendable {
         lines += contents.split(separator: "\n", omittingEmptySubsequences: false)
             .dropLast(contents.hasSuffix("\n") ? 1 : 0)
             .map { "    | " + $0 }
+        switch downFile {
+        case .absent?:
+            lines.append("no down file")
+        case .present(let down)?:
+            lines.append(downPath.description)
+            lines += down.split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast(down.hasSuffix("\n") ? 1 : 0)
+                .map { "    | " + $0 }
+        case nil:
+            break
+        }
         return lines.joined(separator: "\n")
     }
+
+    /// Where the separate down file sits: `.up.sql` or `.sql` becomes `.down.sql`, Flyway's `V` becomes `U`.
+    public var downPath: RepoPath {
+        let file = RepoPath(path)
+        let name = file.fileName.description
+        let downName: String
+        if format == .flyway, name.hasPrefix("V") {
+            downName = "U" + name.dropFirst()
+        } else if name.hasSuffix(".up.sql") {
+            downName = String(name.dropLast(".up.sql".count)) + ".down.sql"
+        } else {
+            downName = String(name.dropLast(name.hasSuffix(".sql") ? 4 : 0)) + ".down.sql"
+        }
+        return file.parent.appending(downName)
+    }
+}
+
+/// A separate down file in an example: absent, or present with its contents.
+public enum ExampleDownFile: Sendable {
+    case absent
+    case present(String)
 }

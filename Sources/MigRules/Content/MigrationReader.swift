@@ -1,13 +1,17 @@
 public import MigCore
-import MigFormats
+public import MigFormats
 import MigSQL
 
 /// Reads a migration file into the `MigrationText` the content rules look at.
 public enum MigrationReader {
     /// `placeholders` are the policy's `(text, replacement)` pairs; `newTables` the tables that
-    /// pending migrations create (see `MigrationText.newTables`).
+    /// pending migrations create (see `MigrationText.newTables`). Callers that ran discovery pass
+    /// the migration's `down` when reading any of its files (`Migration.files`), and the bytes of
+    /// a separate down file when reading the forward one; without `down`, it is derived from the
+    /// file alone where that can tell.
     public static func read(path: RepoPath, bytes: [UInt8], format: MigrationFormatKind, dialect: Dialect,
-                            newTables: Set<String> = [], placeholders: [(String, String)] = []) -> MigrationText {
+                            newTables: Set<String> = [], placeholders: [(String, String)] = [],
+                            down: DownPart? = nil, downFile: [UInt8]? = nil) -> MigrationText {
         let lineMap = LineMap(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         let parse = { (source: [UInt8]) -> [SQLStatement] in
@@ -16,6 +20,7 @@ public enum MigrationReader {
         var parts: [SQLPart] = []
         var code = FrameworkCode.none
         var transactional = true
+        var hasDownSection = false
         switch format {
         case .rails:
             let ruby = RubySource(text)
@@ -31,6 +36,7 @@ public enum MigrationReader {
             parts = EmbeddedSQL.parts(in: python, format: format, lineMap: lineMap, parse: parse)
         case .sql, .dbmate, .golangMigrate, .flyway, .prisma:
             let markers = SQLSectionMarkers.markers(in: text, format: format)
+            hasDownSection = markers.contains(where: \.isDown)
             transactional = switch format {
             case .dbmate: !markers.contains { $0.comment.contains("transaction:false") }
             case .flyway: true
@@ -42,7 +48,35 @@ public enum MigrationReader {
         return MigrationText(path: path, format: format, dialect: dialect, bytes: bytes, lineMap: lineMap,
                              parts: parts.filter { $0.direction == .up } + parts.filter { $0.direction == .down },
                              code: code, runsInTransaction: transactional,
-                             newTables: Set(newTables.map { $0.lowercased() }))
+                             newTables: Set(newTables.map { $0.lowercased() }),
+                             down: down ?? derivedDown(path: path, text: text, format: format, hasDownSection: hasDownSection),
+                             downFile: downFile.map { file in
+                                 SQLPart(direction: .down, source: file, range: 0..<file.count,
+                                         statements: parse(file).enumerated().map { LintStatement($0.element, index: $0.offset) },
+                                         placement: .file, lineMap: LineMap(file))
+                             })
+    }
+
+    /// The down part as the format's own discovery sees the file alone, in a one-file tree. Nil
+    /// where a sibling file could hold the rollback: a separate-file format, or a plain SQL file
+    /// without a down section.
+    static func derivedDown(path: RepoPath, text: String, format: MigrationFormatKind, hasDownSection: Bool) -> DownPart? {
+        let migrationFormat = MigrationFormats.format(for: format)
+        switch format {
+        case .prisma:
+            return .notApplicable
+        case .flyway:
+            if case .repeatable = migrationFormat.nameVerdict(ofFileAt: path.fileName, in: nil) { return .notApplicable }
+            return nil
+        case .golangMigrate:
+            return nil
+        case .sql where !hasDownSection:
+            return nil
+        case .sql, .dbmate, .rails, .alembic, .django:
+            let tree = MemoryTree(files: [path.description: text], objects: MemoryObjects())
+            let discovery = try? migrationFormat.discover(in: tree, folder: path.parent)
+            return discovery?.migrations.first { $0.path == path }?.down
+        }
     }
 
     /// golang-migrate and sql `.down.sql`, Flyway's `U` undo files.

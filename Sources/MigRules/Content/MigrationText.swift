@@ -21,6 +21,13 @@ public struct MigrationText: Sendable {
     /// Lower-cased names of tables that migrations no environment has run yet create: new and
     /// empty, so lock and rewrite rules leave them alone.
     public let newTables: Set<String>
+    /// Where the migration's rollback is, as its format's discovery sees it; nil when unknown.
+    /// A file read alone cannot see a sibling down file (golang-migrate and sql `.up.sql`,
+    /// Flyway `V` files), so there it is nil unless the caller, knowing the whole set, says.
+    public let down: DownPart?
+    /// The separate down file's SQL (`.down.sql`, Flyway's `U` file) when the caller read it;
+    /// its offsets, lines and `source` are that file's, and it is in none of `parts`.
+    public let downFile: SQLPart?
 
     public var upParts: [SQLPart] { parts.filter { $0.direction == .up } }
     public var downParts: [SQLPart] { parts.filter { $0.direction == .down } }
