@@ -22,8 +22,13 @@ public enum LintService {
         for file in try expand(paths) {
             let bytes = try read(file)
             let path = RepoPath(file)
-            let text = MigrationReader.read(path: path, bytes: bytes, format: migrationFormat(of: file, bytes: bytes),
-                                            dialect: dialect ?? .postgres, placeholders: content.placeholders)
+            let format = migrationFormat(of: file, bytes: bytes)
+            let downPath = MigrationReader.downFilePath(of: path, format: format)
+            let downFile = try downPath.flatMap { FileManager.default.fileExists(atPath: $0.description) ? try read($0.description) : nil }
+            let text = MigrationReader.read(path: path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
+                                            placeholders: content.placeholders,
+                                            down: downPath.map { _ in MigrationReader.down(of: path, contents: bytes, format: format, downFile: downFile) } ?? nil,
+                                            downFile: downFile)
             findings += content.findings(for: text, shownAs: path)
         }
         return findings

@@ -17,6 +17,8 @@ import TestSupport
         environments:
           production:
             deploys: ["refs/tags/v*"]
+        rules:
+          missing-down-migration: off  # these tests are about history; the fixtures keep no downs
         """
 
     private func deployedProject() throws -> (GitFixture, String) {

@@ -78,8 +78,11 @@ import Testing
     }
 
     @Test func anEmptyFileHasNoFindings() throws {
-        #expect(try lint("").isEmpty)
-        #expect(try lint("-- nothing yet\n").isEmpty)
+        for text in ["", "-- nothing yet\n"] {
+            let findings = try lint(text)
+            #expect(findings.map(\.rule) == ["missing-down-migration"], "\(findings)")
+            #expect(findings.first?.severity == .warning)
+        }
     }
 
     @Test func aFiftyMegabyteFile() throws {

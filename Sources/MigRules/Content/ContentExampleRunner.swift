@@ -8,15 +8,8 @@ extension ContentExample {
         var down: DownPart?
         var downBytes: [UInt8]?
         if let downFile {
-            var files = [path: contents]
-            if case .present(let downContents) = downFile {
-                files[downPath.description] = downContents
-                downBytes = Array(downContents.utf8)
-            }
-            let file = RepoPath(path)
-            let tree = MemoryTree(files: files, objects: MemoryObjects())
-            let discovery = try? MigrationFormats.format(for: format).discover(in: tree, folder: file.parent)
-            down = discovery?.migrations.first { $0.path == file }?.down
+            if case .present(let downContents) = downFile { downBytes = Array(downContents.utf8) }
+            down = MigrationReader.down(of: RepoPath(path), contents: Array(contents.utf8), format: format, downFile: downBytes)
         }
         return MigrationReader.read(path: RepoPath(path), bytes: Array(contents.utf8), format: format, dialect: dialect,
                                     newTables: Set(newTables), down: down, downFile: downBytes)

@@ -85,17 +85,7 @@ public struct ContentExample: Sendable {
 
     /// Where the separate down file sits: `.up.sql` or `.sql` becomes `.down.sql`, Flyway's `V` becomes `U`.
     public var downPath: RepoPath {
-        let file = RepoPath(path)
-        let name = file.fileName.description
-        let downName: String
-        if format == .flyway, name.hasPrefix("V") {
-            downName = "U" + name.dropFirst()
-        } else if name.hasSuffix(".up.sql") {
-            downName = String(name.dropLast(".up.sql".count)) + ".down.sql"
-        } else {
-            downName = String(name.dropLast(name.hasSuffix(".sql") ? 4 : 0)) + ".down.sql"
-        }
-        return file.parent.appending(downName)
+        MigrationReader.downFilePath(of: RepoPath(path), format: format) ?? RepoPath(path + ".down")
     }
 }
 
