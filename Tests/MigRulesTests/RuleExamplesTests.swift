@@ -83,8 +83,10 @@ import Testing
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             rows[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[1]
         }
-        let expected = Dictionary(uniqueKeysWithValues: RuleRegistry.all.map { rule in
-            (rule.description.id, RuleCatalogue.rule(rule.description.id)?.defaultSeverity.rawValue ?? "")
+        let ids = RuleRegistry.all.map { $0.description.id } + ContentRuleRegistry.all.map { $0.description.id }
+            + Suppressions.rules.map(\.id)
+        let expected = Dictionary(uniqueKeysWithValues: ids.map { id in
+            (id, RuleCatalogue.rule(id)?.defaultSeverity.rawValue ?? "")
         })
         #expect(rows == expected, "README.md's rule table is stale: update it from `migledger rules`")
     }
