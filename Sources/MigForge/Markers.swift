@@ -7,6 +7,7 @@ enum Marker {
     /// On Gitea review bodies, so only the bot's reviews need their comments read.
     static let review = "<!-- migledger:review -->"
 
+    static func head(_ sha: String) -> String { "<!-- migledger:head=\(sha) -->" }
     static func finding(_ fingerprint: String) -> String { "<!-- migledger:fp=\(fingerprint) -->" }
     static func resolved(_ fingerprint: String) -> String { "<!-- migledger:resolved=\(fingerprint) -->" }
 
@@ -30,10 +31,10 @@ enum Marker {
         return found
     }
 
-    /// A row's text without list bullets or resolved-strikethrough, so it can be shown again.
+    /// A row's text without its list bullet or resolved-strikethrough, so it can be shown again.
     private static func describe(_ text: String) -> String {
         var text = Substring(text)
-        while let first = text.first, first == "-" || first == "*" || first == " " { text = text.dropFirst() }
+        if text.hasPrefix("- ") { text = text.dropFirst(2) }
         if text.hasPrefix("~~"), text.hasSuffix("~~"), text.count >= 4 { text = text.dropFirst(2).dropLast(2) }
         return String(text)
     }

@@ -43,6 +43,9 @@ public struct ReviewPlanner: Sendable {
         public var existingSummary: SummaryComment?
         public var state: ReviewState
         public var statusDescription: String
+        /// The commit the review and status are for; the summary names it, so an unchanged
+        /// summary means this head's status is already set.
+        public var headSHA: String
         let maxBodyLength: Int
 
         /// The summary's text once the forge has answered: comments it refused join the summary.
@@ -52,7 +55,7 @@ public struct ReviewPlanner: Sendable {
             rows += items.filter { refusedPrints.contains($0.fingerprint) }.map { ($0, .refused) }
             let errors = items.filter { $0.finding.severity == .error }.count
             let warnings = items.count - errors
-            var head = [Marker.summary]
+            var head = [Marker.summary, Marker.head(headSHA)]
             head.append(state == .success
                 ? "### migledger: passed" + (items.isEmpty ? " — no migration findings" : "")
                 : "### migledger: blocked")
@@ -103,7 +106,8 @@ public struct ReviewPlanner: Sendable {
 
     /// Plans a run. `fingerprints` are the findings' identities (parallel to `findings`);
     /// `diff` is the pull request's diff, keyed by new path.
-    public func plan(findings: [Finding], fingerprints: [String], diff: [DiffLines], existing: ExistingReview) -> Plan {
+    public func plan(findings: [Finding], fingerprints: [String], diff: [DiffLines], existing: ExistingReview,
+                     headSHA: String) -> Plan {
         let files = Dictionary(diff.map { ($0.newPath.description, $0) }, uniquingKeysWith: { first, _ in first })
         let items = zip(findings, fingerprints).map { finding, fingerprint in
             Item(finding: finding, fingerprint: fingerprint, anchor: anchor(finding, fingerprint: fingerprint, files: files))
@@ -137,7 +141,7 @@ public struct ReviewPlanner: Sendable {
             : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         return Plan(items: items, inline: inline, alreadyCommented: already, inSummary: inSummary, resolved: resolved,
                     existingSummary: existing.summary, state: errors > 0 ? .failure : .success,
-                    statusDescription: description, maxBodyLength: maxBodyLength)
+                    statusDescription: description, headSHA: headSHA, maxBodyLength: maxBodyLength)
     }
 
     /// The line to comment on: the finding's own line, or line 1 for a finding about a whole

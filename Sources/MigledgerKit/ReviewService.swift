@@ -183,22 +183,26 @@ public enum ReviewService {
                 existing = try forge.existingReview()
             }
             let plan = ReviewPlanner(maxInlineComments: options.maxComments)
-                .plan(findings: findings, fingerprints: Fingerprint.of(findings), diff: diff, existing: existing)
+                .plan(findings: findings, fingerprints: Fingerprint.of(findings), diff: diff, existing: existing, headSHA: pr.headSHA)
             let refused = try forge.postInline(plan.inline, pr: pr)
             let body = plan.summaryBody(refused: refused)
-            var summaryAction = "unchanged"
-            if let summary = existing.summary {
-                if summary.body != body {
+            let summaryAction: String
+            // The status goes first: a summary that names this head and says the same proves
+            // an earlier run set the same status, so a rerun posts nothing.
+            if let summary = existing.summary, summary.body == body {
+                summaryAction = "unchanged, status already set"
+            } else {
+                try forge.setStatus(sha: pr.headSHA, state: plan.state, description: plan.statusDescription)
+                if let summary = existing.summary {
                     try forge.updateSummary(summary, body: body)
                     summaryAction = "updated"
+                } else if !plan.items.isEmpty || !plan.resolved.isEmpty {
+                    try forge.createSummary(body)
+                    summaryAction = "posted"
+                } else {
+                    summaryAction = "not needed"
                 }
-            } else if !plan.items.isEmpty || !plan.resolved.isEmpty {
-                try forge.createSummary(body)
-                summaryAction = "posted"
-            } else {
-                summaryAction = "not needed"
             }
-            try forge.setStatus(sha: pr.headSHA, state: plan.state, description: plan.statusDescription)
             let posted = plan.inline.count - refused.count
             outcome.messages.append("migledger review: \(posted) new inline comment\(posted == 1 ? "" : "s"), "
                 + "\(plan.alreadyCommented.count) already commented, \(plan.inSummary.count + refused.count) in the summary, "
