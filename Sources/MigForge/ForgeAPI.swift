@@ -11,9 +11,6 @@ public struct ForgeError: Error, Sendable, CustomStringConvertible {
     public let message: String
 
     public var description: String { message }
-
-    /// Whether a missing permission or token is the cause (the findings still count).
-    public var isPermission: Bool { status == 401 || status == 403 }
 }
 
 /// What a forge's JSON API needs on every request: the base URL, the credential header, the

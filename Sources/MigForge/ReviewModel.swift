@@ -71,13 +71,6 @@ public enum ReviewState: String, Sendable {
     case failure
 }
 
-/// One request a forge would send, as `--dry-run` prints it.
-public struct PlannedRequest: Sendable {
-    public var method: String
-    public var url: String
-    public var body: String
-}
-
 /// What a forge does for migledger; each call is one logical step of DESIGN §7.
 public protocol Forge {
     var kind: ForgeKind { get }

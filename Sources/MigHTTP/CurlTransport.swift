@@ -114,6 +114,7 @@ public final class CurlTransport: HTTPTransport {
             }
         }
         guard code == CURLE_OK else {
+            curl_easy_reset(handle)
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             throw HTTPError(kind: Self.kind(of: code),
@@ -121,6 +122,8 @@ public final class CurlTransport: HTTPTransport {
         }
         var status = 0
         _ = migledger_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        // The handle must not keep pointers to this call's buffers; the reset keeps its connections.
+        curl_easy_reset(handle)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
 

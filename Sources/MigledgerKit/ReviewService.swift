@@ -3,7 +3,7 @@ public import Logging
 public import MigCore
 public import MigForge
 import MigGit
-public import MigHTTP
+import MigHTTP
 import MigReport
 
 /// `migledger review`: the findings of a pull request's commits, posted as one review with
@@ -36,8 +36,6 @@ public enum ReviewService {
         public var token: String?
         /// The token is GitLab's CI_JOB_TOKEN.
         public var jobToken = false
-        /// Which variable should hold the token, for messages.
-        public var tokenVariable: String
     }
 
     // MARK: - CI detection
@@ -55,7 +53,7 @@ public enum ReviewService {
         }
         let fromCI = detected == forge
         var api: String?, repository: String?, number: Int?, base: String?, head: String?
-        var token: String?, tokenVariable: String, jobToken = false
+        var token: String?, jobToken = false
         switch forge {
         case .github, .gitea:
             if fromCI, let eventPath = value("GITHUB_EVENT_PATH") {
@@ -68,11 +66,9 @@ public enum ReviewService {
             if forge == .github {
                 api = (fromCI ? value("GITHUB_API_URL") : nil) ?? "https://api.github.com"
                 token = value("GITHUB_TOKEN")
-                tokenVariable = "GITHUB_TOKEN"
             } else {
                 api = fromCI ? value("GITHUB_API_URL") ?? value("GITHUB_SERVER_URL").map { $0 + "/api/v1" } : nil
                 token = value("GITEA_TOKEN") ?? (fromCI ? value("GITHUB_TOKEN") : nil)
-                tokenVariable = "GITEA_TOKEN"
             }
         case .gitlab:
             if fromCI {
@@ -87,7 +83,6 @@ public enum ReviewService {
             } else {
                 api = "https://gitlab.com/api/v4"
             }
-            tokenVariable = "GITLAB_TOKEN"
             token = value("GITLAB_TOKEN")
             if token == nil, let job = value("CI_JOB_TOKEN") {
                 token = job
@@ -110,7 +105,7 @@ public enum ReviewService {
         guard let number, number > 0 else { throw UserFacingError(.usage, "no pull request number; give --pr") }
         guard let base, let head else { throw UserFacingError(.usage, "no base commit; give --base (the target branch's commit)") }
         return Context(forge: forge, apiURL: apiURL, repository: repository, pullRequest: number, base: base, head: head,
-                       token: token, jobToken: jobToken, tokenVariable: tokenVariable)
+                       token: token, jobToken: jobToken)
     }
 
     private static func pullRequestEvent(at path: String, eventName: String?) throws -> (number: Int, base: String, head: String) {
@@ -147,8 +142,7 @@ public enum ReviewService {
     /// Computes the findings of `context.base`..`context.head`, then posts them. Errors in
     /// finding them throw; errors in posting come back in the outcome with the findings.
     public static func run(_ workspace: Workspace, context: Context, options: Options,
-                           logger: Logger = Logger(label: "migledger.review", factory: { _ in SwiftLogNoOpLogHandler() }),
-                           transport: (any HTTPTransport)? = nil) throws -> Outcome {
+                           logger: Logger = Logger(label: "migledger.review", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> Outcome {
         let repository = workspace.repository
         let baseID = try commit(context.base, role: "base", in: repository)
         let headID = try commit(context.head, role: "head", in: repository)
@@ -166,7 +160,7 @@ public enum ReviewService {
         }
         let token = context.token ?? "dry-run"
         do {
-            let client = HTTPClient(transport: try recorder ?? transport ?? CurlTransport(),
+            let client = HTTPClient(transport: try recorder ?? CurlTransport(),
                                     timeouts: HTTPTimeouts(connect: min(10, options.timeout), total: options.timeout),
                                     logger: logger)
             let forge = makeForge(context, client: client, token: token)

@@ -292,6 +292,35 @@ import TestSupport
         #expect(state.requests.first?.path.hasPrefix("/api/v4/projects/group%2Fapp/") == true)
     }
 
+    @Test func aThreadGitLabRefusesMovesItsFindingToTheSummary() throws {
+        let project = try Project()
+        let head = try project.twoFindings()
+        let forge = try FakeForge(.gitlab)
+        try forge.setPullRequest(number: 12, head: head, base: project.base, repository: project.git.path)
+        try forge.script([["method": "POST", "path": "/discussions$", "status": 400, "times": 1,
+                           "body": ["message": "400 Bad request - Note {:line_code=>[\"can't be blank\"]}"]]])
+        let result = try Self.review(project, ["--forge", "gitlab", "--api-url", forge.apiURL, "--repo", "42", "--pr", "12",
+                                               "--base", project.base, "--head", head],
+                                     environment: ["GITLAB_TOKEN": FakeForge.token])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("1 new inline comment") && result.stderr.contains("1 in the summary"))
+        let state = try forge.state()
+        #expect(state.violations == [])
+        #expect(state.discussions.filter { $0["individual_note"] as? Bool == false }.count == 1)
+        let summary = try #require(state.comments.first?["body"] as? String)
+        #expect(summary.contains("the forge refused a comment on its line"))
+    }
+
+    @Test func withoutATokenTheFindingsArePrintedAndTheVariableNamed() throws {
+        let project = try Project()
+        let head = try project.twoFindings()
+        let result = try Self.review(project, ["--forge", "github", "--repo", "octo/app", "--pr", "7",
+                                               "--base", project.base, "--head", head])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("error[modified-deployed-migration]"))
+        #expect(result.stderr.contains("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"))
+    }
+
     @Test func giteaActionsGetAReviewWithFileLineNumbers() throws {
         let project = try Project()
         let head = try project.twoFindings()
