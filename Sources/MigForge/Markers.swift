@@ -11,7 +11,7 @@ enum Marker {
     static func finding(_ fingerprint: String) -> String { "<!-- migledger:fp=\(fingerprint) -->" }
     static func resolved(_ fingerprint: String) -> String { "<!-- migledger:resolved=\(fingerprint) -->" }
 
-    /// Fingerprints marked in `body` with their line's visible text (markers stripped).
+    /// Fingerprints marked in `body`, each with the visible text before its marker.
     static func findings(in body: String) -> [String: String] {
         var found: [String: String] = [:]
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)

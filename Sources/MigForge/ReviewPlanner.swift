@@ -69,7 +69,8 @@ public struct ReviewPlanner: Sendable {
             if !rows.isEmpty {
                 body.append("#### Findings not commented inline")
                 for (item, reason) in rows {
-                    body.append("- \(ReviewPlanner.describe(item.finding)) (\(reason.rawValue)) \(Marker.finding(item.fingerprint))")
+                    // The reason follows the marker, so a later run reads back only the finding's text.
+                    body.append("- \(ReviewPlanner.describe(item.finding)) \(Marker.finding(item.fingerprint)) _(\(reason.rawValue))_")
                 }
                 body.append("")
             }

@@ -58,6 +58,7 @@ import Testing
         let next = ReviewPlanner().plan(findings: [], fingerprints: [], diff: [],
                                         existing: ExistingReview(summary: SummaryComment(id: "9", body: body)), headSHA: Self.head)
         #expect(Set(next.resolved.map(\.fingerprint)) == ["dead", "beef", "a4", "a5"])
+        #expect(next.resolved.first { $0.fingerprint == "a4" }?.text == "**error** `rule` `db/one.sql:4` — problem 4")
         #expect(next.state == .success)
     }
 
