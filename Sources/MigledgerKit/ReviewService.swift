@@ -172,7 +172,7 @@ public enum ReviewService {
             } else {
                 pr = try forge.pullRequest()
                 guard pr.headSHA == headID.hex else {
-                    throw UserFacingError(.failure, "the pull request's head is now \(pr.headSHA.prefix(12)), not the analysed \(headID.shortHex): a newer push will be reviewed by its own run; nothing posted")
+                    throw UserFacingError(.failure, "the pull request's head is \(pr.headSHA.prefix(12)), not the analysed \(headID.shortHex); nothing posted. If a newer push arrived, its own run reviews it; otherwise give --head the pull request's head commit (in GitHub Actions, HEAD is a test merge commit).")
                 }
                 existing = try forge.existingReview()
             }
