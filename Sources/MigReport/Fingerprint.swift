@@ -1,4 +1,4 @@
-import MigCore
+package import MigCore
 
 /// Stable identities for findings, so CI systems can tell a finding they saw in an earlier run
 /// from a new one.
@@ -7,9 +7,9 @@ import MigCore
 /// above a finding must not make it new — plus the finding's rank among identical ones, so two
 /// equal findings in one file still get distinct fingerprints (GitLab shows only the first of a
 /// fingerprint). The hash is SHA-256 rather than `Hasher`, which is seeded per process.
-enum Fingerprint {
+package enum Fingerprint {
     /// One lowercase hex SHA-256 per finding, in the order given.
-    static func of(_ findings: [Finding]) -> [String] {
+    package static func of(_ findings: [Finding]) -> [String] {
         var occurrences: [[UInt8]: Int] = [:]
         return findings.map { finding in
             var identity = Array(finding.rule.utf8)
