@@ -1,4 +1,23 @@
 extension ContentRuleRegistry {
+    /// squawk's drop, rename, type-preference and statement-robustness rules.
     static let squawkDrops: [any ContentRule.Type] = [
+        BanDropColumn.self,
+        BanDropConstraint.self,
+        BanDropDatabase.self,
+        BanDropDefault.self,
+        BanDropDomain.self,
+        BanDropExtension.self,
+        BanDropFunction.self,
+        BanDropGeneratedExpression.self,
+        BanDropNotNull.self,
+        BanDropSchema.self,
+        BanDropSequence.self,
+        BanDropTable.self,
+        BanDropType.self,
+        BanDropView.self,
+        BanSetSchema.self,
+        BanTruncateCascade.self,
+        RenamingColumn.self,
+        RenamingTable.self,
     ]
 }

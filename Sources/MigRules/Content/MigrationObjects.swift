@@ -1,0 +1,136 @@
+import MigSQL
+
+/// A column type written in a migration, where squawk's type preference rules look: a column
+/// of CREATE TABLE, ADD COLUMN, or ALTER COLUMN … TYPE.
+struct WrittenColumnType {
+    /// The `TypeName` node, whose location is where the type is written.
+    let type: PGNode
+    /// libpg_query's name for the type without `pg_catalog`: `int4` for `integer`, `bpchar` for
+    /// `char(n)`, `varchar`, `timestamp`, `serial`. Nil for a type of another schema, which is
+    /// the user's own whatever its name.
+    let name: String?
+    /// Whether the type has modifiers, like the length of `varchar(20)`.
+    var hasModifiers: Bool { type["typmods"] != nil }
+
+    init(_ type: PGNode) {
+        self.type = type
+        let names = type["names"]?.elements.compactMap { $0["String"]?["sval"]?.string } ?? []
+        name = switch names.count {
+        case 1: names[0]
+        case 2 where names[0] == "pg_catalog": names[1]
+        default: nil
+        }
+    }
+
+    /// The column types `statement` writes; empty for statements that write none.
+    static func all(in statement: LintStatement) -> [WrittenColumnType] {
+        guard let node = statement.node else { return [] }
+        switch statement.type {
+        case "CreateStmt":
+            return node["tableElts"]?.elements.compactMap { $0["ColumnDef"]?["typeName"].map(WrittenColumnType.init) } ?? []
+        case "AlterTableStmt":
+            return node["cmds"]?.elements.compactMap { command in
+                guard let command = command["AlterTableCmd"],
+                      let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType",
+                      let type = command["def"]?["ColumnDef"]?["typeName"] else { return nil }
+                return WrittenColumnType(type)
+            } ?? []
+        default:
+            return []
+        }
+    }
+}
+
+/// Names of what statements create, drop and alter, as libpg_query spells them (unquoted names
+/// folded to lower case).
+enum ObjectName {
+    /// The last part of a dropped object's name: `b` of `a.b`, `f` of `f(int)`.
+    static func of(droppedObject object: PGNode) -> String? {
+        if let name = object["String"]?["sval"]?.string { return name }
+        if let items = object["List"]?["items"]?.elements, let name = items.last?["String"]?["sval"]?.string { return name }
+        if let names = object["ObjectWithArgs"]?["objname"]?.elements { return names.last?["String"]?["sval"]?.string }
+        if let names = object["TypeName"]?["names"]?.elements { return names.last?["String"]?["sval"]?.string }
+        return nil
+    }
+
+    /// The name of what a CREATE statement makes: a table, view, sequence, type, function,
+    /// schema or extension; nil for other statements.
+    static func created(by statement: LintStatement) -> String? {
+        guard let node = statement.node else { return nil }
+        switch statement.type {
+        case "CreateStmt": return node["relation"]?["relname"]?.string
+        case "ViewStmt": return node["view"]?["relname"]?.string
+        case "CreateTableAsStmt": return node["into"]?["rel"]?["relname"]?.string
+        case "CreateSeqStmt": return node["sequence"]?["relname"]?.string
+        case "CreateEnumStmt", "CreateRangeStmt": return node["typeName"]?.elements.last?["String"]?["sval"]?.string
+        case "CompositeTypeStmt": return node["typevar"]?["relname"]?.string
+        case "CreateDomainStmt": return node["domainname"]?.elements.last?["String"]?["sval"]?.string
+        case "CreateFunctionStmt": return node["funcname"]?.elements.last?["String"]?["sval"]?.string
+        case "CreateSchemaStmt": return node["schemaname"]?.string
+        case "CreateExtensionStmt": return node["extname"]?.string
+        default: return nil
+        }
+    }
+}
+
+extension MigrationText {
+    /// Whether `name` is created earlier in the part than `statement`, or is a table that a
+    /// pending migration creates: new, so no client uses it yet.
+    func isNew(object name: String, before statement: LintStatement, in part: SQLPart) -> Bool {
+        let name = name.lowercased()
+        if newTables.contains(name) { return true }
+        return part.statements[..<statement.index].contains { ObjectName.created(by: $0)?.lowercased() == name }
+    }
+
+    /// A hit for each `DROP` of one of `objectTypes` (libpg_query's `OBJECT_…` names) in the up
+    /// parts that removes a live object. Objects created earlier in the same part, and tables
+    /// that pending migrations create, are new: dropping them breaks no client. `message` gets
+    /// the live objects' names, quoted and listed.
+    func dropHits(of objectTypes: Set<String>, message: (String) -> String, help: String) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "DropStmt" {
+                guard let node = statement.node, let kind = node["removeType"]?.string, objectTypes.contains(kind) else { continue }
+                let names = node["objects"]?.elements.map { ObjectName.of(droppedObject: $0) } ?? []
+                let live = names.filter { name in name.map { !isNew(object: $0, before: statement, in: part) } ?? true }
+                guard !live.isEmpty else { continue }
+                let listed = live.map { "`\($0 ?? "?")`" }.joined(separator: ", ")
+                hits.append(hit(part, statement, message: message(listed), help: help))
+            }
+        }
+        return hits
+    }
+}
+
+/// An ALTER TABLE command on a live table, for the rules about what it removes or renames.
+struct LiveTableCommand {
+    let part: SQLPart
+    let statement: LintStatement
+    let table: String
+    /// The `AlterTableCmd` node.
+    let command: PGNode
+}
+
+extension MigrationText {
+    /// The up parts' ALTER TABLE commands of one of `subtypes` (`AT_DropColumn`…) on tables
+    /// that are live: not created earlier in the same part nor by a pending migration.
+    func liveTableCommands(_ subtypes: Set<String>) -> [LiveTableCommand] {
+        var found: [LiveTableCommand] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "AlterTableStmt" {
+                guard let node = statement.node,
+                      node["objtype"]?.string == "OBJECT_TABLE" || node["objtype"]?.string == "OBJECT_FOREIGN_TABLE",
+                      let table = node["relation"]?["relname"]?.string else { continue }
+                var isNew: Bool?
+                for command in node["cmds"]?.elements ?? [] {
+                    guard let command = command["AlterTableCmd"], let subtype = command["subtype"]?.string,
+                          subtypes.contains(subtype) else { continue }
+                    let new = isNew ?? self.isNew(table: table, before: statement, in: part)
+                    isNew = new
+                    if !new { found.append(LiveTableCommand(part: part, statement: statement, table: table, command: command)) }
+                }
+            }
+        }
+        return found
+    }
+}
