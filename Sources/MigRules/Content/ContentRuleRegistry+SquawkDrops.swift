@@ -1,6 +1,7 @@
 extension ContentRuleRegistry {
     /// squawk's drop, rename, type-preference and statement-robustness rules.
     static let squawkDrops: [any ContentRule.Type] = [
+        BanCharField.self,
         BanDropColumn.self,
         BanDropConstraint.self,
         BanDropDatabase.self,
@@ -17,6 +18,11 @@ extension ContentRuleRegistry {
         BanDropView.self,
         BanSetSchema.self,
         BanTruncateCascade.self,
+        PreferBigintOverInt.self,
+        PreferBigintOverSmallint.self,
+        PreferIdentity.self,
+        PreferTextField.self,
+        PreferTimestampTz.self,
         RenamingColumn.self,
         RenamingTable.self,
     ]

@@ -134,3 +134,21 @@ extension MigrationText {
         return found
     }
 }
+
+extension MigrationText {
+    /// A hit at each column type that the up parts write (CREATE TABLE, ADD COLUMN, ALTER
+    /// COLUMN … TYPE) and `matches` accepts. Also on new tables: a type is chosen once, so
+    /// the time to choose well is when the table is created.
+    func columnTypeHits(where matches: (WrittenColumnType) -> Bool, message: (WrittenColumnType) -> String,
+                        help: String) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "CreateStmt" || statement.type == "AlterTableStmt" {
+                for type in WrittenColumnType.all(in: statement) where matches(type) {
+                    hits.append(hit(part, statement, node: type.type, message: message(type), help: help))
+                }
+            }
+        }
+        return hits
+    }
+}
