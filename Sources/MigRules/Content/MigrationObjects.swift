@@ -53,13 +53,14 @@ enum ObjectName {
         return nil
     }
 
-    /// The name of what a CREATE statement makes: a table, view, sequence, type, function,
-    /// schema or extension; nil for other statements.
+    /// The name of what a CREATE statement makes: a table, view, index, sequence, type,
+    /// function, schema or extension; nil for other statements.
     static func created(by statement: LintStatement) -> String? {
         guard let node = statement.node else { return nil }
         switch statement.type {
         case "CreateStmt": return node["relation"]?["relname"]?.string
         case "ViewStmt": return node["view"]?["relname"]?.string
+        case "IndexStmt": return node["idxname"]?.string
         case "CreateTableAsStmt": return node["into"]?["rel"]?["relname"]?.string
         case "CreateSeqStmt": return node["sequence"]?["relname"]?.string
         case "CreateEnumStmt", "CreateRangeStmt": return node["typeName"]?.elements.last?["String"]?["sval"]?.string
