@@ -14,11 +14,12 @@ struct WrittenColumnType {
 
     init(_ type: PGNode) {
         self.type = type
-        let names = type["names"]?.elements.compactMap { $0["String"]?["sval"]?.string } ?? []
-        name = switch names.count {
-        case 1: names[0]
-        case 2 where names[0] == "pg_catalog": names[1]
-        default: nil
+        let names = type["names"]
+        let first = names?[0]?["String"]?["sval"]?.string
+        if let second = names?[1] {
+            name = first == "pg_catalog" && names?[2] == nil ? second["String"]?["sval"]?.string : nil
+        } else {
+            name = first
         }
     }
 

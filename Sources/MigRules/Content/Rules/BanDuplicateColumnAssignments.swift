@@ -60,16 +60,19 @@ struct BanDuplicateColumnAssignments: ContentRule {
     /// whole: `ResTarget`s (SET items, INSERT columns) or `ColumnDef`s. Assignments to
     /// different fields or elements of one column (`c.x`, `c.y`) do not clash.
     static func duplicate(in targets: [PGNode]) -> (name: String, node: PGNode)? {
-        var whole: Set<String> = [], partial: Set<String> = []
+        // Lists are short: arrays beat hashing.
+        var whole: [String] = [], partial: [String] = []
         for target in targets {
             if let column = target["ColumnDef"], let name = column["colname"]?.string {
-                if !whole.insert(name).inserted { return (name, target) }
+                if whole.contains(name) { return (name, target) }
+                whole.append(name)
             } else if let target = target["ResTarget"], let name = target["name"]?.string {
                 if target["indirection"] != nil {
                     if whole.contains(name) { return (name, target) }
-                    partial.insert(name)
-                } else if !whole.insert(name).inserted || partial.contains(name) {
-                    return (name, target)
+                    partial.append(name)
+                } else {
+                    if whole.contains(name) || partial.contains(name) { return (name, target) }
+                    whole.append(name)
                 }
             }
         }

@@ -65,8 +65,7 @@ struct PreferRobustStmts: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres, !text.runsInTransaction else { return [] }
         let parts = text.upParts
-        let fileStatements = parts.flatMap { $0.statements.filter { $0.statement.origin == .file && $0.type != nil } }
-        if fileStatements.count == 1, let only = fileStatements.first, only.node?["concurrent"]?.bool != true { return [] }
+        if let only = Self.onlyStatement(of: parts), only.node?["concurrent"]?.bool != true { return [] }
         var hits: [RuleHit] = []
         var inTransaction = false
         var droppedConstraints: Set<String> = []
@@ -110,6 +109,18 @@ struct PreferRobustStmts: ContentRule {
             }
         }
         return hits
+    }
+
+    /// The statement written in the up parts when there is just one.
+    static func onlyStatement(of parts: [SQLPart]) -> LintStatement? {
+        var only: LintStatement?
+        for part in parts {
+            for statement in part.statements where statement.statement.origin == .file && statement.type != nil {
+                guard only == nil else { return nil }
+                only = statement
+            }
+        }
+        return only
     }
 
     /// The first action of an ALTER TABLE that fails when repeated, described; constraints

@@ -1,6 +1,6 @@
-/// squawk's `renaming-object`: renames of everything but tables and columns (which have their
-/// own rules), enum values included; objects created earlier in the same part have no
-/// clients yet.
+/// squawk's `renaming-object`: renames of everything but tables and table columns (which have
+/// their own rules), view columns and enum values included; objects created earlier in the
+/// same part have no clients yet.
 struct RenamingObject: ContentRule {
     static let description = ContentRuleDescription(
         id: "renaming-object",
@@ -19,6 +19,7 @@ struct RenamingObject: ContentRule {
             ContentExample("SELECT 1;\nALTER FUNCTION calc_tax(numeric) RENAME TO compute_tax;\n", expectedLine: 2),
             ContentExample("ALTER TYPE order_status RENAME VALUE 'sent' TO 'shipped';\n", expectedLine: 1),
             ContentExample("ALTER TABLE users RENAME CONSTRAINT users_email_key TO users_email_unique;\n", expectedLine: 1),
+            ContentExample("ALTER VIEW active_users RENAME COLUMN mail TO email;\n", expectedLine: 1),
         ],
         nonTriggering: [
             ContentExample("CREATE VIEW current_users AS SELECT * FROM users WHERE active;\n"),
@@ -33,7 +34,8 @@ struct RenamingObject: ContentRule {
                 guard let node = statement.node else { continue }
                 switch statement.type {
                 case "RenameStmt":
-                    guard let kind = node["renameType"]?.string, kind != "OBJECT_TABLE", kind != "OBJECT_COLUMN" else { continue }
+                    guard let kind = node["renameType"]?.string, kind != "OBJECT_TABLE",
+                          kind != "OBJECT_COLUMN" || node["relationType"]?.string != "OBJECT_TABLE" else { continue }
                     let name = node["relation"]?["relname"]?.string ?? node["object"].flatMap(ObjectName.of(droppedObject:))
                         ?? node["subname"]?.string
                     if let name, text.isNew(object: name, before: statement, in: part) { continue }
