@@ -23,21 +23,23 @@ struct WrittenColumnType {
         }
     }
 
-    /// The column types `statement` writes; empty for statements that write none.
-    static func all(in statement: LintStatement) -> [WrittenColumnType] {
-        guard let node = statement.node else { return [] }
+    /// Calls `body` with each column type `statement` writes, if any.
+    static func forEach(in statement: LintStatement, _ body: (WrittenColumnType) -> Void) {
+        guard let node = statement.node else { return }
         switch statement.type {
         case "CreateStmt":
-            return node["tableElts"]?.elements.compactMap { $0["ColumnDef"]?["typeName"].map(WrittenColumnType.init) } ?? []
+            for element in node["tableElts"]?.elements ?? [] {
+                if let type = element["ColumnDef"]?["typeName"] { body(WrittenColumnType(type)) }
+            }
         case "AlterTableStmt":
-            return node["cmds"]?.elements.compactMap { command in
-                guard let command = command["AlterTableCmd"],
-                      let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType",
-                      let type = command["def"]?["ColumnDef"]?["typeName"] else { return nil }
-                return WrittenColumnType(type)
-            } ?? []
+            for command in node["cmds"]?.elements ?? [] {
+                guard let command = command["AlterTableCmd"], let type = command["def"]?["ColumnDef"]?["typeName"],
+                      let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType"
+                else { continue }
+                body(WrittenColumnType(type))
+            }
         default:
-            return []
+            return
         }
     }
 }
@@ -114,22 +116,25 @@ struct LiveTableCommand {
 }
 
 extension MigrationText {
-    /// The up parts' ALTER TABLE commands of one of `subtypes` (`AT_DropColumn`…) on tables
-    /// that are live: not created earlier in the same part nor by a pending migration.
-    func liveTableCommands(_ subtypes: Set<String>) -> [LiveTableCommand] {
+    /// The up parts' ALTER TABLE commands of `subtype` (`AT_DropColumn`…) on tables that are
+    /// live: not created earlier in the same part nor by a pending migration.
+    func liveTableCommands(_ subtype: String) -> [LiveTableCommand] {
         var found: [LiveTableCommand] = []
         for part in upParts {
             for statement in part.statements where statement.type == "AlterTableStmt" {
-                guard let node = statement.node,
-                      node["objtype"]?.string == "OBJECT_TABLE" || node["objtype"]?.string == "OBJECT_FOREIGN_TABLE",
-                      let table = node["relation"]?["relname"]?.string else { continue }
-                var isNew: Bool?
+                guard let node = statement.node else { continue }
+                var table: (name: String, isNew: Bool)?
                 for command in node["cmds"]?.elements ?? [] {
-                    guard let command = command["AlterTableCmd"], let subtype = command["subtype"]?.string,
-                          subtypes.contains(subtype) else { continue }
-                    let new = isNew ?? self.isNew(table: table, before: statement, in: part)
-                    isNew = new
-                    if !new { found.append(LiveTableCommand(part: part, statement: statement, table: table, command: command)) }
+                    guard let command = command["AlterTableCmd"], command["subtype"]?.string == subtype else { continue }
+                    if table == nil {
+                        let kind = node["objtype"]?.string
+                        guard kind == "OBJECT_TABLE" || kind == "OBJECT_FOREIGN_TABLE",
+                              let name = node["relation"]?["relname"]?.string else { break }
+                        table = (name, isNew(table: name, before: statement, in: part))
+                    }
+                    if let table, !table.isNew {
+                        found.append(LiveTableCommand(part: part, statement: statement, table: table.name, command: command))
+                    }
                 }
             }
         }
@@ -146,8 +151,8 @@ extension MigrationText {
         var hits: [RuleHit] = []
         for part in upParts {
             for statement in part.statements where statement.type == "CreateStmt" || statement.type == "AlterTableStmt" {
-                for type in WrittenColumnType.all(in: statement) where matches(type) {
-                    hits.append(hit(part, statement, node: type.type, message: message(type), help: help))
+                WrittenColumnType.forEach(in: statement) { type in
+                    if matches(type) { hits.append(hit(part, statement, node: type.type, message: message(type), help: help)) }
                 }
             }
         }

@@ -36,7 +36,7 @@ struct BanDropColumn: ContentRule {
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.liveTableCommands(["AT_DropColumn"]).map { found in
+        text.liveTableCommands("AT_DropColumn").map { found in
             let column = found.command["name"]?.string ?? "?"
             return text.hit(found.part, found.statement,
                             message: "Dropping column `\(column)` of `\(found.table)` breaks clients that still read it and loses its data.",

@@ -27,7 +27,7 @@ struct BanDropConstraint: ContentRule {
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.liveTableCommands(["AT_DropConstraint"]).compactMap { found in
+        text.liveTableCommands("AT_DropConstraint").compactMap { found in
             let name = found.command["name"]?.string ?? "?"
             if Self.isAddedBack(name, after: found.statement, in: found.part) { return nil }
             return text.hit(found.part, found.statement,

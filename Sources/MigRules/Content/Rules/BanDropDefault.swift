@@ -32,7 +32,7 @@ struct BanDropDefault: ContentRule {
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
-        var hits = text.liveTableCommands(["AT_ColumnDefault"]).compactMap { found -> RuleHit? in
+        var hits = text.liveTableCommands("AT_ColumnDefault").compactMap { found -> RuleHit? in
             guard found.command["def"] == nil, let column = found.command["name"]?.string,
                   !Self.isAdded(column: column, of: found.table, before: found.statement, in: found.part) else { return nil }
             return text.hit(found.part, found.statement,

@@ -53,7 +53,11 @@ struct IdentifierTooLong: ContentRule {
 
     /// The ranges of the names over the limit, quotes included, skipping comments, strings and
     /// dollar-quoted bodies.
-    static func longNames(in bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+    static func longNames(in source: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+        source.withUnsafeBufferPointer { longNames(in: $0, range) }
+    }
+
+    private static func longNames(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = range.lowerBound
         let end = min(range.upperBound, bytes.count)
@@ -116,7 +120,7 @@ struct IdentifierTooLong: ContentRule {
     }
 
     /// The index after the string literal whose opening quote is at `start`.
-    private static func stringEnd(_ bytes: [UInt8], from start: Int, end: Int, escapes: Bool) -> Int {
+    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int, escapes: Bool) -> Int {
         var i = start + 1
         while i < end {
             if escapes && bytes[i] == UInt8(ascii: "\\") { i += 2; continue }

@@ -21,8 +21,11 @@ struct PreferBigintOverSmallint: ContentRule {
             ContentExample("SELECT 1::smallint;\n"),
         ])
 
+    /// libpg_query's names for the type, written or through its aliases.
+    static let names: [String?] = ["int2", "smallserial", "serial2"]
+
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.columnTypeHits(where: { ["int2", "smallserial", "serial2"].contains($0.name) },
+        text.columnTypeHits(where: { Self.names.contains($0.name) },
                             message: { _ in "A smallint column runs out at 32,767; widening it later rewrites the table." },
                             help: "Use bigint.")
     }

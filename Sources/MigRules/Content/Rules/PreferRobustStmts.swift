@@ -72,7 +72,6 @@ struct PreferRobustStmts: ContentRule {
         for part in parts {
             for statement in part.statements where statement.statement.origin == .file {
                 guard let node = statement.node, let type = statement.type else { continue }
-                let concurrent = node["concurrent"]?.bool == true
                 var missing: String?
                 switch type {
                 case "TransactionStmt":
@@ -102,7 +101,7 @@ struct PreferRobustStmts: ContentRule {
                 default:
                     break
                 }
-                guard let missing, !inTransaction || concurrent else { continue }
+                guard let missing, !inTransaction || node["concurrent"]?.bool == true else { continue }
                 hits.append(text.hit(part, statement,
                                      message: "\(missing): if the migration fails after this statement, rerunning it fails here.",
                                      help: "Run the migration in a transaction, or add IF [NOT] EXISTS so the statement can be repeated."))
