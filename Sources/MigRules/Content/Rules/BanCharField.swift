@@ -5,12 +5,12 @@ struct BanCharField: ContentRule {
         id: "ban-char-field",
         summary: "char(n) pads values with spaces; use text or varchar.",
         rationale: """
-            `char(n)` pads every value with spaces to n characters, and PostgreSQL ignores \
-            the padding in some operations but not others (`LIKE`, `length` of casts, string \
-            concatenation, client comparisons), which causes subtle bugs; it is no faster than \
-            `text` and stores more. Bare `char` means `char(1)`, which rejects anything longer \
-            than one character. Use `text` (with a `CHECK` on the length if needed) or \
-            `varchar`.
+            `char(n)` pads every value with spaces to n characters. Comparisons between two \
+            `char` values ignore the padding, but a cast to `text` strips it, so concatenation, \
+            `LIKE` and regular expressions see other strings than clients, who get the padded \
+            value back; it is no faster than `text` and stores more. Bare `char` means \
+            `char(1)`, which rejects anything longer than one character. Use `text` (with a \
+            `CHECK` on the length if needed) or `varchar`.
             """,
         triggering: [
             ContentExample("CREATE TABLE countries (\n  code char(2) PRIMARY KEY,\n  name text\n);\n", expectedLine: 2),

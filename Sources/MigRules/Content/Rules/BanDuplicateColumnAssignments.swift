@@ -13,7 +13,8 @@ struct BanDuplicateColumnAssignments: ContentRule {
             to same column`) or lists it twice, but only when it runs: in a data migration that \
             is usually halfway through a deploy, after the statements before it have changed \
             the database, and a copy-paste slip in a long SET list is easy to miss in review. \
-            Assign each column once; when two expressions were meant, combine them into one.
+            The same goes for a column defined twice in CREATE TABLE. Assign (and define) each \
+            column once; when two expressions were meant, combine them into one.
             """,
         triggering: [
             ContentExample("UPDATE users\nSET status = 'active',\n    status = 'pending'\nWHERE id = 1;\n", expectedLine: 3),

@@ -9,8 +9,9 @@ struct PreferTimestampTz: ContentRule {
             written by servers or sessions in different time zones silently mean different \
             instants, comparisons with `now()` shift with the session's `TimeZone`, and daylight \
             saving makes some readings ambiguous. `timestamptz` stores an instant (as UTC) in \
-            the same 8 bytes and converts on the way out; switching later means a type change \
-            that rewrites the table. Use `timestamptz` from the start.
+            the same 8 bytes and converts on the way out; switching later is a type change under \
+            an ACCESS EXCLUSIVE lock that rewrites the table (unless the session's time zone is \
+            UTC, on PostgreSQL 12+). Use `timestamptz` from the start.
             """,
         triggering: [
             ContentExample("CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  happened_at timestamp NOT NULL\n);\n", expectedLine: 3),
