@@ -16,6 +16,13 @@ struct BanDropTable: ContentRule {
             ContentExample("DROP TABLE legacy_sessions;\n", expectedLine: 1),
             ContentExample("CREATE TABLE scratch (id bigint);\nDROP TABLE IF EXISTS scratch, audit_log CASCADE;\n", expectedLine: 2),
             ContentExample("DO $$ BEGIN\n  EXECUTE 'DROP TABLE old_events';\nEND $$;\n", expectedLine: 2),
+            ContentExample("""
+                class DropLegacySessions < ActiveRecord::Migration[7.1]
+                  def up
+                    execute "DROP TABLE legacy_sessions"
+                  end
+                end
+                """, path: "db/migrate/20240105093000_drop_legacy_sessions.rb", format: .rails, expectedLine: 3),
         ],
         nonTriggering: [
             ContentExample("CREATE TABLE scratch (id bigint);\nINSERT INTO scratch VALUES (1);\nDROP TABLE scratch;\n"),

@@ -36,6 +36,14 @@ struct PreferRobustStmts: ContentRule {
                 SELECT 1;
                 DROP TABLE old_sessions;
                 """, expectedLine: 2),
+            ContentExample("""
+                class AddEmailIndex < ActiveRecord::Migration[7.1]
+                  disable_ddl_transaction!
+                  def up
+                    execute "CREATE INDEX CONCURRENTLY index_users_on_email ON users (email)"
+                  end
+                end
+                """, path: "db/migrate/20240105093000_add_email_index.rb", format: .rails, expectedLine: 4),
         ],
         nonTriggering: [
             ContentExample("""
@@ -55,6 +63,14 @@ struct PreferRobustStmts: ContentRule {
                 ALTER TABLE orders ALTER COLUMN total SET NOT NULL;
                 """),
             ContentExample("ALTER TABLE users ADD COLUMN nickname text;\n"),
+            ContentExample("""
+                class CreateInvoices < ActiveRecord::Migration[7.1]
+                  def up
+                    execute "CREATE TABLE invoices (id bigint PRIMARY KEY)"
+                    execute "ALTER TABLE users ADD COLUMN invoice_id bigint"
+                  end
+                end
+                """, path: "db/migrate/20240105093000_create_invoices.rb", format: .rails),
             ContentExample("""
                 -- migrate:up
                 CREATE TABLE invoices (id bigint PRIMARY KEY);
