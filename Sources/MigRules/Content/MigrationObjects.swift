@@ -88,21 +88,40 @@ extension MigrationText {
 
     /// A hit for each `DROP` of one of `objectTypes` (libpg_query's `OBJECT_…` names) in the up
     /// parts that removes a live object. Objects created earlier in the same part, and tables
-    /// that pending migrations create, are new: dropping them breaks no client. `message` gets
-    /// the live objects' names, quoted and listed.
-    func dropHits(of objectTypes: Set<String>, message: (String) -> String, help: String) -> [RuleHit] {
+    /// that pending migrations create, are new: dropping them breaks no client. With
+    /// `replaceable`, an object created again later in the same part, inside a transaction, is
+    /// replaced rather than dropped (scenic's view updates): clients never see it missing.
+    /// `message` gets the live objects' names, quoted and listed.
+    func dropHits(of objectTypes: Set<String>, replaceable: Bool = false, message: (String) -> String,
+                  help: String) -> [RuleHit] {
         var hits: [RuleHit] = []
         for part in upParts {
             for statement in part.statements where statement.type == "DropStmt" {
                 guard let node = statement.node, let kind = node["removeType"]?.string, objectTypes.contains(kind) else { continue }
                 let names = node["objects"]?.elements.map { ObjectName.of(droppedObject: $0) } ?? []
-                let live = names.filter { name in name.map { !isNew(object: $0, before: statement, in: part) } ?? true }
+                let live = names.filter { name in
+                    guard let name else { return true }
+                    if isNew(object: name, before: statement, in: part) { return false }
+                    return !(replaceable && isReplaced(name, after: statement, in: part))
+                }
                 guard !live.isEmpty else { continue }
                 let listed = live.map { "`\($0 ?? "?")`" }.joined(separator: ", ")
                 hits.append(hit(part, statement, message: message(listed), help: help))
             }
         }
         return hits
+    }
+
+    /// Whether `name`, dropped by `statement`, is created again later in the part, and the
+    /// drop runs in a transaction: the tool's, or BEGIN/START written earlier in the part.
+    private func isReplaced(_ name: String, after statement: LintStatement, in part: SQLPart) -> Bool {
+        let name = name.lowercased()
+        guard part.statements[(statement.index + 1)...].contains(where: { ObjectName.created(by: $0)?.lowercased() == name })
+        else { return false }
+        if runsInTransaction { return true }
+        let lastTransactionStatement = part.statements[..<statement.index].last { $0.type == "TransactionStmt" }
+        let kind = lastTransactionStatement?.node?["kind"]?.string
+        return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START"
     }
 }
 

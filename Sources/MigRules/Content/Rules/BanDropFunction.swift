@@ -1,5 +1,6 @@
-/// squawk's `ban-drop-function`, for objects that exist before the migration: one created earlier in the
-/// same part has no clients yet.
+/// squawk's `ban-drop-function`, for functions that exist before the migration: one created
+/// earlier in the same part has no clients yet, and one dropped and created again in a
+/// transaction (to change its return type) is replaced, not removed.
 struct BanDropFunction: ContentRule {
     static let description = ContentRuleDescription(
         id: "ban-drop-function",
@@ -19,10 +20,14 @@ struct BanDropFunction: ContentRule {
             ContentExample("CREATE OR REPLACE FUNCTION one() RETURNS int AS 'SELECT 1' LANGUAGE sql;\n"),
             ContentExample("CREATE FUNCTION tmp_fill() RETURNS void AS 'SELECT 1' LANGUAGE sql;\nSELECT tmp_fill();\nDROP FUNCTION tmp_fill();\n"),
             ContentExample("DROP TRIGGER IF EXISTS users_touch ON users;\n"),
+            ContentExample("""
+                DROP FUNCTION user_count();
+                CREATE FUNCTION user_count() RETURNS bigint AS 'SELECT count(*) FROM users' LANGUAGE sql;
+                """, path: "db/migrations/V7__user_count_bigint.sql", format: .flyway),
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.dropHits(of: ["OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"],
+        text.dropHits(of: ["OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"], replaceable: true,
                       message: { "Dropping function \($0) breaks the queries, triggers and defaults that call it." },
                       help: "Deploy callers that no longer use the function first, then drop it in a later migration.")
     }
