@@ -1,12 +1,14 @@
 import MigSQL
 
 /// squawk's `prefer-robust-stmts`. Like squawk, nothing is reported inside a transaction (the
-/// tool's, or BEGIN … COMMIT in the file) except CONCURRENTLY index statements, which cannot
-/// run in one. Unlike squawk: a file of a single statement is atomic on its own, so it is left
-/// alone unless that statement is CONCURRENTLY; statements inside a DO block run as part of it,
-/// atomically; and only ALTER TABLE actions that fail on a second run are reported (ADD/DROP
-/// COLUMN, ADD/DROP CONSTRAINT), not idempotent ones like SET NOT NULL. Besides squawk's
-/// statements it covers every DROP, CREATE SEQUENCE/SCHEMA/EXTENSION and enum ADD VALUE.
+/// tool's, or BEGIN … COMMIT in the file). Unlike squawk, a CONCURRENTLY statement inside one is
+/// not reported either: it cannot run there at all, which
+/// `ban-concurrent-index-creation-in-transaction` reports. Also unlike squawk: a file of a
+/// single statement is atomic on its own, so it is left alone unless that statement is
+/// CONCURRENTLY; statements inside a DO block run as part of it, atomically; and only ALTER
+/// TABLE actions that fail on a second run are reported (ADD/DROP COLUMN, ADD/DROP
+/// CONSTRAINT), not idempotent ones like SET NOT NULL. Besides squawk's statements it covers
+/// every DROP, CREATE SEQUENCE/SCHEMA/EXTENSION and enum ADD VALUE.
 struct PreferRobustStmts: ContentRule {
     static let description = ContentRuleDescription(
         id: "prefer-robust-stmts",
@@ -117,7 +119,7 @@ struct PreferRobustStmts: ContentRule {
                 default:
                     break
                 }
-                guard let missing, !inTransaction || node["concurrent"]?.bool == true else { continue }
+                guard let missing, !inTransaction else { continue }
                 hits.append(text.hit(part, statement,
                                      message: "\(missing): if the migration fails after this statement, rerunning it fails here.",
                                      help: "Run the migration in a transaction, or add IF [NOT] EXISTS so the statement can be repeated."))
