@@ -5,23 +5,24 @@ import MigSQL
 struct WrittenColumnType {
     /// The `TypeName` node, whose location is where the type is written.
     let type: PGNode
-    /// libpg_query's name for the type without `pg_catalog`: `int4` for `integer`, `bpchar` for
-    /// `char(n)`, `varchar`, `timestamp`, `serial`. Nil for a type of another schema, which is
-    /// the user's own whatever its name.
-    let name: String?
+
+    /// Whether the type is one of `names`, spelled as libpg_query names built-in types without
+    /// their `pg_catalog`: `int4` for `integer`, `bpchar` for `char(n)`, `varchar`,
+    /// `timestamp`, `serial`. A type of another schema is the user's own whatever its name.
+    /// The last part is checked first, as most columns have other types.
+    func isBuiltin(_ names: [String]) -> Bool {
+        let parts = type["names"]
+        guard let first = parts?[0] else { return false }
+        guard let second = parts?[1] else { return first["String"]?["sval"]?.string.map(names.contains) ?? false }
+        guard let name = second["String"]?["sval"]?.string, names.contains(name) else { return false }
+        return first["String"]?["sval"]?.string == "pg_catalog"
+    }
+
+    /// The type's own name, for messages.
+    var name: String? { type["names"]?.elements.last?["String"]?["sval"]?.string }
+
     /// Whether the type has modifiers, like the length of `varchar(20)`.
     var hasModifiers: Bool { type["typmods"] != nil }
-
-    init(_ type: PGNode) {
-        self.type = type
-        let names = type["names"]
-        let first = names?[0]?["String"]?["sval"]?.string
-        if let second = names?[1] {
-            name = first == "pg_catalog" && names?[2] == nil ? second["String"]?["sval"]?.string : nil
-        } else {
-            name = first
-        }
-    }
 
     /// Calls `body` with each column type `statement` writes, if any.
     static func forEach(in statement: LintStatement, _ body: (WrittenColumnType) -> Void) {
@@ -29,14 +30,14 @@ struct WrittenColumnType {
         switch statement.type {
         case "CreateStmt":
             for element in node["tableElts"]?.elements ?? [] {
-                if let type = element["ColumnDef"]?["typeName"] { body(WrittenColumnType(type)) }
+                if let type = element["ColumnDef"]?["typeName"] { body(WrittenColumnType(type: type)) }
             }
         case "AlterTableStmt":
             for command in node["cmds"]?.elements ?? [] {
                 guard let command = command["AlterTableCmd"], let type = command["def"]?["ColumnDef"]?["typeName"],
                       let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType"
                 else { continue }
-                body(WrittenColumnType(type))
+                body(WrittenColumnType(type: type))
             }
         default:
             return

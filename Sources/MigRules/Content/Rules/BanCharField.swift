@@ -23,8 +23,11 @@ struct BanCharField: ContentRule {
             ContentExample("CREATE TABLE flags (kind \"char\" NOT NULL);\n"),
         ])
 
+    /// libpg_query's names for the type, written or through its aliases.
+    static let names = ["bpchar"]
+
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.columnTypeHits(where: { $0.name == "bpchar" },
+        text.columnTypeHits(where: { $0.isBuiltin(Self.names) },
                             message: { _ in "A char(n) column pads values with spaces, which some comparisons see and others do not." },
                             help: "Use text (with a CHECK on the length if needed) or varchar.")
     }

@@ -22,10 +22,10 @@ struct PreferBigintOverSmallint: ContentRule {
         ])
 
     /// libpg_query's names for the type, written or through its aliases.
-    static let names: [String?] = ["int2", "smallserial", "serial2"]
+    static let names: [String] = ["int2", "smallserial", "serial2"]
 
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.columnTypeHits(where: { Self.names.contains($0.name) },
+        text.columnTypeHits(where: { $0.isBuiltin(Self.names) },
                             message: { _ in "A smallint column runs out at 32,767; widening it later rewrites the table." },
                             help: "Use bigint.")
     }

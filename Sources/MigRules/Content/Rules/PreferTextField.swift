@@ -26,8 +26,11 @@ struct PreferTextField: ContentRule {
             ContentExample("SELECT 'x'::varchar(10);\n"),
         ])
 
+    /// libpg_query's names for the type, written or through its aliases.
+    static let names = ["varchar"]
+
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.columnTypeHits(where: { $0.name == "varchar" && $0.hasModifiers },
+        text.columnTypeHits(where: { $0.isBuiltin(Self.names) && $0.hasModifiers },
                             message: { _ in "A varchar(n) limit can only be changed by altering the column's type, under an ACCESS EXCLUSIVE lock." },
                             help: "Use text with a CHECK (char_length(column) <= n) constraint.")
     }

@@ -23,8 +23,11 @@ struct PreferTimestampTz: ContentRule {
             ContentExample("SELECT now()::timestamp;\n"),
         ])
 
+    /// libpg_query's names for the type, written or through its aliases.
+    static let names = ["timestamp"]
+
     func check(_ text: MigrationText) -> [RuleHit] {
-        text.columnTypeHits(where: { $0.name == "timestamp" },
+        text.columnTypeHits(where: { $0.isBuiltin(Self.names) },
                             message: { _ in "A timestamp without time zone stores no offset, so the instant it means depends on who wrote it." },
                             help: "Use timestamptz (timestamp with time zone).")
     }
