@@ -1,0 +1,181 @@
+import MigSQL
+
+/// A column type written in a migration, where squawk's type preference rules look: a column
+/// of CREATE TABLE, ADD COLUMN, or ALTER COLUMN … TYPE.
+struct WrittenColumnType {
+    /// The `TypeName` node, whose location is where the type is written.
+    let type: PGNode
+
+    /// Whether the type is one of `names`, spelled as libpg_query names built-in types without
+    /// their `pg_catalog`: `int4` for `integer`, `bpchar` for `char(n)`, `varchar`,
+    /// `timestamp`, `serial`. A type of another schema is the user's own whatever its name.
+    /// The last part is checked first, as most columns have other types.
+    func isBuiltin(_ names: [String]) -> Bool {
+        let parts = type["names"]
+        guard let first = parts?[0] else { return false }
+        guard let second = parts?[1] else { return first["String"]?["sval"]?.string.map(names.contains) ?? false }
+        guard let name = second["String"]?["sval"]?.string, names.contains(name) else { return false }
+        return first["String"]?["sval"]?.string == "pg_catalog"
+    }
+
+    /// The type's own name, for messages.
+    var name: String? { type["names"]?.elements.last?["String"]?["sval"]?.string }
+
+    /// Whether the type has modifiers, like the length of `varchar(20)`.
+    var hasModifiers: Bool { type["typmods"] != nil }
+
+    /// Calls `body` with each column type `statement` writes, if any.
+    static func forEach(in statement: LintStatement, _ body: (WrittenColumnType) -> Void) {
+        guard let node = statement.node else { return }
+        switch statement.type {
+        case "CreateStmt":
+            for element in node["tableElts"]?.elements ?? [] {
+                if let type = element["ColumnDef"]?["typeName"] { body(WrittenColumnType(type: type)) }
+            }
+        case "AlterTableStmt":
+            for command in node["cmds"]?.elements ?? [] {
+                guard let command = command["AlterTableCmd"], let type = command["def"]?["ColumnDef"]?["typeName"],
+                      let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType"
+                else { continue }
+                body(WrittenColumnType(type: type))
+            }
+        default:
+            return
+        }
+    }
+}
+
+/// Names of what statements create, drop and alter, as libpg_query spells them (unquoted names
+/// folded to lower case).
+enum ObjectName {
+    /// The last part of a dropped object's name: `b` of `a.b`, `f` of `f(int)`.
+    static func of(droppedObject object: PGNode) -> String? {
+        if let name = object["String"]?["sval"]?.string { return name }
+        if let items = object["List"]?["items"]?.elements, let name = items.last?["String"]?["sval"]?.string { return name }
+        if let names = object["ObjectWithArgs"]?["objname"]?.elements { return names.last?["String"]?["sval"]?.string }
+        if let names = object["TypeName"]?["names"]?.elements { return names.last?["String"]?["sval"]?.string }
+        return nil
+    }
+
+    /// The name of what a CREATE statement makes: a table, view, index, sequence, type,
+    /// function, schema or extension; nil for other statements.
+    static func created(by statement: LintStatement) -> String? {
+        guard let node = statement.node else { return nil }
+        switch statement.type {
+        case "CreateStmt": return node["relation"]?["relname"]?.string
+        case "ViewStmt": return node["view"]?["relname"]?.string
+        case "IndexStmt": return node["idxname"]?.string
+        case "CreateTableAsStmt": return node["into"]?["rel"]?["relname"]?.string
+        case "CreateSeqStmt": return node["sequence"]?["relname"]?.string
+        case "CreateEnumStmt", "CreateRangeStmt": return node["typeName"]?.elements.last?["String"]?["sval"]?.string
+        case "CompositeTypeStmt": return node["typevar"]?["relname"]?.string
+        case "CreateDomainStmt": return node["domainname"]?.elements.last?["String"]?["sval"]?.string
+        case "CreateFunctionStmt": return node["funcname"]?.elements.last?["String"]?["sval"]?.string
+        case "CreateSchemaStmt": return node["schemaname"]?.string
+        case "CreateExtensionStmt": return node["extname"]?.string
+        default: return nil
+        }
+    }
+}
+
+extension MigrationText {
+    /// Whether `name` is created earlier in the part than `statement`, or is a table that a
+    /// pending migration creates: new, so no client uses it yet.
+    func isNew(object name: String, before statement: LintStatement, in part: SQLPart) -> Bool {
+        let name = name.lowercased()
+        if newTables.contains(name) { return true }
+        return part.statements[..<statement.index].contains { ObjectName.created(by: $0)?.lowercased() == name }
+    }
+
+    /// A hit for each `DROP` of one of `objectTypes` (libpg_query's `OBJECT_…` names) in the up
+    /// parts that removes a live object. Objects created earlier in the same part, and tables
+    /// that pending migrations create, are new: dropping them breaks no client. With
+    /// `replaceable`, an object created again later in the same part, inside a transaction, is
+    /// replaced rather than dropped (scenic's view updates): clients never see it missing.
+    /// `message` gets the live objects' names, quoted and listed.
+    func dropHits(of objectTypes: Set<String>, replaceable: Bool = false, message: (String) -> String,
+                  help: String) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "DropStmt" {
+                guard let node = statement.node, let kind = node["removeType"]?.string, objectTypes.contains(kind) else { continue }
+                let names = node["objects"]?.elements.map { ObjectName.of(droppedObject: $0) } ?? []
+                let live = names.filter { name in
+                    guard let name else { return true }
+                    if isNew(object: name, before: statement, in: part) { return false }
+                    return !(replaceable && isReplaced(name, after: statement, in: part))
+                }
+                guard !live.isEmpty else { continue }
+                let listed = live.map { "`\($0 ?? "?")`" }.joined(separator: ", ")
+                hits.append(hit(part, statement, message: message(listed), help: help))
+            }
+        }
+        return hits
+    }
+
+    /// Whether `name`, dropped by `statement`, is created again later in the part, and the
+    /// drop runs in a transaction: the tool's, or BEGIN/START written earlier in the part.
+    private func isReplaced(_ name: String, after statement: LintStatement, in part: SQLPart) -> Bool {
+        let name = name.lowercased()
+        guard part.statements[(statement.index + 1)...].contains(where: { ObjectName.created(by: $0)?.lowercased() == name })
+        else { return false }
+        if runsInTransaction { return true }
+        let lastTransactionStatement = part.statements[..<statement.index].last { $0.type == "TransactionStmt" }
+        let kind = lastTransactionStatement?.node?["kind"]?.string
+        return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START"
+    }
+}
+
+/// An ALTER TABLE command on a live table, for the rules about what it removes or renames.
+struct LiveTableCommand {
+    let part: SQLPart
+    let statement: LintStatement
+    let table: String
+    /// The `AlterTableCmd` node.
+    let command: PGNode
+}
+
+extension MigrationText {
+    /// The up parts' ALTER TABLE commands of `subtype` (`AT_DropColumn`…) on tables that are
+    /// live: not created earlier in the same part nor by a pending migration.
+    func liveTableCommands(_ subtype: String) -> [LiveTableCommand] {
+        var found: [LiveTableCommand] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "AlterTableStmt" {
+                guard let node = statement.node else { continue }
+                var table: (name: String, isNew: Bool)?
+                for command in node["cmds"]?.elements ?? [] {
+                    guard let command = command["AlterTableCmd"], command["subtype"]?.string == subtype else { continue }
+                    if table == nil {
+                        let kind = node["objtype"]?.string
+                        guard kind == "OBJECT_TABLE" || kind == "OBJECT_FOREIGN_TABLE",
+                              let name = node["relation"]?["relname"]?.string else { break }
+                        table = (name, isNew(table: name, before: statement, in: part))
+                    }
+                    if let table, !table.isNew {
+                        found.append(LiveTableCommand(part: part, statement: statement, table: table.name, command: command))
+                    }
+                }
+            }
+        }
+        return found
+    }
+}
+
+extension MigrationText {
+    /// A hit at each column type that the up parts write (CREATE TABLE, ADD COLUMN, ALTER
+    /// COLUMN … TYPE) and `matches` accepts. Also on new tables: a type is chosen once, so
+    /// the time to choose well is when the table is created.
+    func columnTypeHits(where matches: (WrittenColumnType) -> Bool, message: (WrittenColumnType) -> String,
+                        help: String) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        for part in upParts {
+            for statement in part.statements where statement.type == "CreateStmt" || statement.type == "AlterTableStmt" {
+                WrittenColumnType.forEach(in: statement) { type in
+                    if matches(type) { hits.append(hit(part, statement, node: type.type, message: message(type), help: help)) }
+                }
+            }
+        }
+        return hits
+    }
+}
