@@ -1,6 +1,14 @@
 extension ContentRuleRegistry {
     /// squawk's rules about locks, table rewrites and transactions, under squawk's names.
     static let squawkLocks: [any ContentRule.Type] = [
+        AddingFieldWithDefault.self,
+        AddingForeignKeyConstraint.self,
+        AddingNotNullableField.self,
+        AddingRequiredField.self,
+        ChangingColumnType.self,
+        ConstraintMissingNotValid.self,
+        DisallowedUniqueConstraint.self,
         RequireConcurrentIndexCreation.self,
+        RequireConcurrentIndexDeletion.self,
     ]
 }

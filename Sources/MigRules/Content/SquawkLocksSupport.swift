@@ -1,12 +1,14 @@
 import MigSQL
 
 /// What the lock, rewrite and transaction rules (`ContentRuleRegistry.squawkLocks`) read from
-/// one part's statements as they walk it once, in a namespace of their own so that other rule
+/// a file's up parts as they walk their statements once, in a namespace of their own so that other rule
 /// families' helpers cannot clash with these.
 enum SquawkLocks {}
 
 extension SquawkLocks {
-    /// Which tables are new: created by a pending migration or earlier in the part.
+    /// Which tables are new: created by a pending migration or earlier in the file. The parts of
+    /// a framework migration (its SQL strings) run one after the other in one session, so a
+    /// table one of them creates is new for the next ones too.
     struct Tables {
         private let pending: Set<String>
         private var created: Set<String> = []
@@ -15,16 +17,16 @@ extension SquawkLocks {
             pending = text.newTables
         }
 
-        /// Call for every statement, after checking it: a table the part creates is new from the
-        /// next statement on. The same reading as `MigrationText.isNew`, kept as a set so that a
-        /// part of many statements is still read in one pass.
+        /// Call for every statement, after checking it: a table the file creates is new from the
+        /// next statement on. `MigrationText.isNew`'s reading, kept as a set so that a file of
+        /// many statements is still read in one pass.
         mutating func note(_ statement: LintStatement) {
             if statement.type == "CreateStmt", let name = statement.node?["relation"]?["relname"]?.string {
                 created.insert(name.lowercased())
             }
         }
 
-        /// Whether a table has rows and users: neither a pending migration nor the part created it.
+        /// Whether a table has rows and users: neither a pending migration nor the file created it.
         /// An unnamed relation counts as live, so a rule errs on the side of speaking.
         func isLive(_ table: String?) -> Bool {
             guard let name = table?.lowercased() else { return true }
@@ -39,7 +41,7 @@ extension SquawkLocks {
 
     /// Whether the statements run inside a transaction block, statement by statement: the tool's
     /// own (`MigrationText.runsInTransaction`) until an explicit COMMIT ends it, and explicit
-    /// BEGIN … COMMIT blocks.
+    /// BEGIN … COMMIT blocks. Like `Tables`, it carries on from one up part to the next.
     struct Transaction {
         private(set) var isOpen: Bool
 
@@ -81,6 +83,16 @@ extension SquawkLocks {
     /// A column definition's, table's or domain's constraints, unwrapped.
     static func constraints(_ node: PGNode) -> [PGNode] {
         (node["constraints"]?.elements ?? []).compactMap { $0["Constraint"] }
+    }
+
+    /// The constraints an ALTER TABLE command adds: ADD CONSTRAINT's, or those of ADD COLUMN's
+    /// column definition.
+    static func addedConstraints(_ command: PGNode) -> [PGNode] {
+        switch command["subtype"]?.string {
+        case "AT_AddConstraint": command["def"]?["Constraint"].map { [$0] } ?? []
+        case "AT_AddColumn": command["def"]?["ColumnDef"].map(constraints) ?? []
+        default: []
+        }
     }
 
     /// The last part of a qualified name list such as a type's `names` or a function's `funcname`.

@@ -46,8 +46,8 @@ struct RequireConcurrentIndexCreation: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
+        var tables = SquawkLocks.Tables(text)
         for part in text.upParts {
-            var tables = SquawkLocks.Tables(text)
             for statement in part.statements {
                 defer { tables.note(statement) }
                 guard statement.type == "IndexStmt", let node = statement.node,
