@@ -5,10 +5,15 @@ extension ContentRuleRegistry {
         AddingForeignKeyConstraint.self,
         AddingNotNullableField.self,
         AddingRequiredField.self,
+        BanConcurrentIndexCreationInTransaction.self,
+        BanUncommittedTransaction.self,
         ChangingColumnType.self,
         ConstraintMissingNotValid.self,
         DisallowedUniqueConstraint.self,
         RequireConcurrentIndexCreation.self,
         RequireConcurrentIndexDeletion.self,
+        RequireLockTimeout.self,
+        RequireStatementTimeout.self,
+        TransactionNesting.self,
     ]
 }

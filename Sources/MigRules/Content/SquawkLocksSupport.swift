@@ -1,3 +1,4 @@
+import MigCore
 import MigSQL
 
 /// What the lock, rewrite and transaction rules (`ContentRuleRegistry.squawkLocks`) read from
@@ -49,6 +50,10 @@ extension SquawkLocks {
             isOpen = text.runsInTransaction
         }
 
+        init(isOpen: Bool) {
+            self.isOpen = isOpen
+        }
+
         /// Call for every statement, before checking the next one.
         mutating func note(_ statement: LintStatement) {
             switch TransactionKind(statement) {
@@ -83,6 +88,125 @@ extension SquawkLocks {
     /// A column definition's, table's or domain's constraints, unwrapped.
     static func constraints(_ node: PGNode) -> [PGNode] {
         (node["constraints"]?.elements ?? []).compactMap { $0["Constraint"] }
+    }
+
+    /// The CONCURRENTLY form of a statement, which PostgreSQL refuses inside a transaction
+    /// block or a function (a DO block): nil for any other statement.
+    static func concurrentOperation(_ statement: LintStatement) -> String? {
+        guard let node = statement.node else { return nil }
+        switch statement.type {
+        case "IndexStmt":
+            return node["concurrent"]?.bool == true ? "CREATE INDEX CONCURRENTLY" : nil
+        case "DropStmt":
+            return node["concurrent"]?.bool == true ? "DROP INDEX CONCURRENTLY" : nil
+        case "ReindexStmt":
+            let options = node["params"]?.elements ?? []
+            return options.contains { $0["DefElem"]?["defname"]?.string == "concurrently" } ? "REINDEX CONCURRENTLY" : nil
+        case "AlterTableStmt":
+            let detaches = commands(node).contains { command in
+                command["subtype"]?.string == "AT_DetachPartition" && command["def"]?["PartitionCmd"]?["concurrent"]?.bool == true
+            }
+            return detaches ? "DETACH PARTITION CONCURRENTLY" : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The first statement of the file's up parts that takes a lock on an object others use
+    /// while `setting` (`lock_timeout`, `statement_timeout`) is not set: by `SET`, `SET LOCAL`
+    /// or `set_config`, earlier in the file (a framework's SQL strings share one session). Zero,
+    /// DEFAULT and RESET leave it unset, as they mean no timeout; a local setting lasts until the
+    /// explicit transaction it was made in ends.
+    static func firstUnguardedLock(in text: MigrationText, without setting: String) -> (part: SQLPart, statement: LintStatement)? {
+        var tables = Tables(text)
+        var session = false, local = false
+        for part in text.upParts {
+            for statement in part.statements {
+                defer { tables.note(statement) }
+                if let change = timeout(setting, in: statement) {
+                    if change.isLocal {
+                        local = change.isSet
+                    } else {
+                        session = change.isSet
+                        local = local && change.isSet
+                    }
+                } else if TransactionKind(statement) == .end {
+                    local = false
+                } else if !session && !local && takesLock(statement, tables: tables) {
+                    return (part, statement)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// How the statement sets `setting`: to a timeout or to none, for the session or the
+    /// transaction; nil when it does not touch it.
+    static func timeout(_ setting: String, in statement: LintStatement) -> (isSet: Bool, isLocal: Bool)? {
+        guard let node = statement.node else { return nil }
+        switch statement.type {
+        case "VariableSetStmt":
+            guard node["name"]?.string?.lowercased() == setting else { return nil }
+            return (node["kind"]?.string == "VAR_SET_VALUE" && !isZero(node["args"]?[0]), node["is_local"]?.bool == true)
+        case "SelectStmt":
+            for target in node["targetList"]?.elements ?? [] {
+                guard let call = target["ResTarget"]?["val"]?["FuncCall"],
+                      lastName(call["funcname"])?.lowercased() == "set_config",
+                      let arguments = call["args"]?.elements, arguments.count == 3,
+                      arguments[0]["A_Const"]?["sval"]?["sval"]?.string?.lowercased() == setting else { continue }
+                return (!isZero(arguments[1]), arguments[2]["A_Const"]?["boolval"]?["boolval"]?.bool == true)
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// `0`, `'0'` or `'0ms'`: no timeout. Anything else, a parameter included, counts as one.
+    static func isZero(_ value: PGNode?) -> Bool {
+        guard let value else { return true }
+        if let number = integer(value) { return number == 0 }
+        guard let text = value["A_Const"]?["sval"]?["sval"]?.string else { return false }
+        return text.drop { $0 == "0" }.allSatisfy(\.isLetter) && text.first == "0"
+    }
+
+    /// Whether the statement takes a lock that makes others wait: DDL on an existing table
+    /// (squawk counts every CREATE too, but creating a table or a function queues no one),
+    /// drops, TRUNCATE, LOCK, VACUUM, CLUSTER, REINDEX, REFRESH, and a CREATE TABLE whose
+    /// foreign key locks a live table.
+    static func takesLock(_ statement: LintStatement, tables: Tables) -> Bool {
+        guard let node = statement.node else { return false }
+        switch statement.type {
+        case "AlterTableStmt", "IndexStmt", "CreateTrigStmt", "RuleStmt", "CreatePolicyStmt", "AlterPolicyStmt",
+             "RefreshMatViewStmt", "ClusterStmt", "ReindexStmt", "RenameStmt", "AlterObjectSchemaStmt":
+            return tables.isLive(node)
+        case "DropStmt", "TruncateStmt", "LockStmt", "AlterDomainStmt", "AlterEnumStmt", "VacuumStmt", "CommentStmt",
+             "AlterSeqStmt", "AlterOwnerStmt", "AlterTableMoveAllStmt":
+            return true
+        case "ViewStmt":
+            return node["replace"]?.bool == true
+        case "CreateStmt":
+            return (node["tableElts"]?.elements ?? []).contains { element in
+                let constraints = element["Constraint"].map { [$0] } ?? element["ColumnDef"].map(SquawkLocks.constraints) ?? []
+                return constraints.contains { constraint in
+                    constraint["contype"]?.string == "CONSTR_FOREIGN" && tables.isLive(constraint["pktable"]?["relname"]?.string)
+                }
+            }
+        default:
+            return false
+        }
+    }
+
+    /// How to keep the tool from wrapping the file in a transaction, in its own terms.
+    static func outsideTransactionAdvice(_ format: MigrationFormatKind) -> String {
+        switch format {
+        case .rails: "add `disable_ddl_transaction!` to the migration"
+        case .django: "set `atomic = False` on the migration"
+        case .alembic: "run it in `with op.get_context().autocommit_block():`"
+        case .dbmate: "mark the section `transaction:false`"
+        case .flyway: "put it in a migration of its own, which Flyway then runs outside a transaction"
+        case .golangMigrate, .prisma, .sql: "run it on its own, outside BEGIN … COMMIT"
+        }
     }
 
     /// The constraints an ALTER TABLE command adds: ADD CONSTRAINT's, or those of ADD COLUMN's
