@@ -100,8 +100,7 @@ extension SquawkLocks {
         case "DropStmt":
             return node["concurrent"]?.bool == true ? "DROP INDEX CONCURRENTLY" : nil
         case "ReindexStmt":
-            let options = node["params"]?.elements ?? []
-            return options.contains { $0["DefElem"]?["defname"]?.string == "concurrently" } ? "REINDEX CONCURRENTLY" : nil
+            return isOn("concurrently", in: node["params"]) ? "REINDEX CONCURRENTLY" : nil
         case "AlterTableStmt":
             let detaches = commands(node).contains { command in
                 command["subtype"]?.string == "AT_DetachPartition" && command["def"]?["PartitionCmd"]?["concurrent"]?.bool == true
@@ -195,6 +194,19 @@ extension SquawkLocks {
         default:
             return false
         }
+    }
+
+    /// Whether a statement's option list (VACUUM's, REINDEX's) turns `option` on: named bare or
+    /// with a value other than false, off, no or 0.
+    static func isOn(_ option: String, in options: PGNode?) -> Bool {
+        for element in options?.elements ?? [] {
+            guard let definition = element["DefElem"], definition["defname"]?.string == option else { continue }
+            guard let value = definition["arg"] else { return true }
+            if let number = value["Integer"] { return (number["ival"]?.int ?? 0) != 0 }
+            guard let word = value["String"]?["sval"]?.string?.lowercased() else { return true }
+            return !["false", "off", "no", "0"].contains(word)
+        }
+        return false
     }
 
     /// How to keep the tool from wrapping the file in a transaction, in its own terms.
