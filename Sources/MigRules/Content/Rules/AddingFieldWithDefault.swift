@@ -61,19 +61,14 @@ struct AddingFieldWithDefault: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
-                    guard let column = command["def"]?["ColumnDef"], let rewrite = Self.rewrite(column) else { continue }
-                    let name = column["colname"]?.string ?? "the column"
-                    hits.append(text.hit(part, statement, node: rewrite.place,
-                                         message: "Adding `\(name)` with \(rewrite.reason) rewrites `\(table)` while blocking reads and writes.",
-                                         help: "Add `\(name)` without that default, SET DEFAULT afterwards for new rows, and backfill existing rows in batches."))
-                }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
+                guard let column = command["def"]?["ColumnDef"], let rewrite = Self.rewrite(column), tables.isLive(node) else { continue }
+                let name = column["colname"]?.string ?? "the column"
+                hits.append(text.hit(part, statement, node: rewrite.place,
+                                     message: "Adding `\(name)` with \(rewrite.reason) rewrites `\(node["relation"]?["relname"]?.string ?? "the table")` while blocking reads and writes.",
+                                     help: "Add `\(name)` without that default, SET DEFAULT afterwards for new rows, and backfill existing rows in batches."))
             }
         }
         return hits

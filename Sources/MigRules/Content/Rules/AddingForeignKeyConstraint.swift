@@ -39,20 +39,15 @@ struct AddingForeignKeyConstraint: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                for command in SquawkLocks.commands(node) {
-                    for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_FOREIGN"
-                        && constraint["skip_validation"]?.bool != true {
-                        let target = constraint["pktable"]?["relname"]?.string ?? "the referenced table"
-                        hits.append(text.hit(part, statement, node: constraint,
-                                             message: "This foreign key blocks writes to `\(table)` and `\(target)` while every row of `\(table)` is checked.",
-                                             help: "Add the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
-                    }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) {
+                for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_FOREIGN" && constraint["skip_validation"]?.bool != true {
+                    guard tables.isLive(node) else { return }
+                    let table = node["relation"]?["relname"]?.string ?? "the table"
+                    hits.append(text.hit(part, statement, node: constraint,
+                                         message: "This foreign key blocks writes to `\(table)` and `\(constraint["pktable"]?["relname"]?.string ?? "the referenced table")` while every row of `\(table)` is checked.",
+                                         help: "Add the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
                 }
             }
         }

@@ -51,33 +51,29 @@ struct AddingNotNullableField: ContentRule {
         // Keyed `table.column`; they outlive a part, as a framework's SQL strings share a session.
         var unvalidated: [String: String] = [:]
         var proven: Set<String> = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node else { continue }
-                let table = (node["relation"]?["relname"]?.string ?? "").lowercased()
-                for command in SquawkLocks.commands(node) {
-                    switch command["subtype"]?.string {
-                    case "AT_AddConstraint":
-                        guard let constraint = command["def"]?["Constraint"], let column = Self.notNullColumn(constraint) else { continue }
-                        let key = table + "." + column
-                        if constraint["skip_validation"]?.bool == true {
-                            if let name = constraint["conname"]?.string { unvalidated[table + "." + name] = key }
-                        } else {
-                            proven.insert(key)
-                        }
-                    case "AT_ValidateConstraint":
-                        if let key = unvalidated[table + "." + (command["name"]?.string ?? "")] { proven.insert(key) }
-                    case "AT_SetNotNull":
-                        let column = command["name"]?.string ?? ""
-                        guard tables.isLive(node), !proven.contains(table + "." + column) else { continue }
-                        hits.append(text.hit(part, statement,
-                                             message: "SET NOT NULL on `\(column)` locks `\(table)` against reads and writes while it scans every row.",
-                                             help: "First add CHECK (\(column) IS NOT NULL) NOT VALID and VALIDATE it in its own transaction; SET NOT NULL then skips the scan."))
-                    default:
-                        break
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            var table: String { (node["relation"]?["relname"]?.string ?? "").lowercased() }
+            for command in SquawkLocks.commands(node) {
+                switch command["subtype"]?.string {
+                case "AT_AddConstraint":
+                    guard let constraint = command["def"]?["Constraint"], let column = Self.notNullColumn(constraint) else { continue }
+                    let key = table + "." + column
+                    if constraint["skip_validation"]?.bool == true {
+                        if let name = constraint["conname"]?.string { unvalidated[table + "." + name] = key }
+                    } else {
+                        proven.insert(key)
                     }
+                case "AT_ValidateConstraint":
+                    if let key = unvalidated[table + "." + (command["name"]?.string ?? "")] { proven.insert(key) }
+                case "AT_SetNotNull":
+                    let column = command["name"]?.string ?? ""
+                    guard !proven.contains(table + "." + column), tables.isLive(node) else { continue }
+                    hits.append(text.hit(part, statement,
+                                         message: "SET NOT NULL on `\(column)` locks `\(table)` against reads and writes while it scans every row.",
+                                         help: "First add CHECK (\(column) IS NOT NULL) NOT VALID and VALIDATE it in its own transaction; SET NOT NULL then skips the scan."))
+                default:
+                    break
                 }
             }
         }

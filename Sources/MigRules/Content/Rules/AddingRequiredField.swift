@@ -44,18 +44,14 @@ struct AddingRequiredField: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
-                    guard let column = command["def"]?["ColumnDef"], Self.isRequiredWithoutValue(column) else { continue }
-                    let name = column["colname"]?.string ?? "the column"
-                    hits.append(text.hit(part, statement, node: column,
-                                         message: "Adding NOT NULL column `\(name)` without a default fails as soon as the table has a row.",
-                                         help: "Give `\(name)` a constant DEFAULT, or add it nullable, backfill it, and set NOT NULL through a validated CHECK constraint."))
-                }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
+                guard let column = command["def"]?["ColumnDef"], Self.isRequiredWithoutValue(column), tables.isLive(node) else { continue }
+                let name = column["colname"]?.string ?? "the column"
+                hits.append(text.hit(part, statement, node: column,
+                                     message: "Adding NOT NULL column `\(name)` without a default fails as soon as the table has a row.",
+                                     help: "Give `\(name)` a constant DEFAULT, or add it nullable, backfill it, and set NOT NULL through a validated CHECK constraint."))
             }
         }
         return hits

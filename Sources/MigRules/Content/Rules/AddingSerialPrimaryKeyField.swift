@@ -38,19 +38,15 @@ struct AddingSerialPrimaryKeyField: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                for command in SquawkLocks.commands(node) {
-                    for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_PRIMARY"
-                        && constraint["indexname"] == nil {
-                        hits.append(text.hit(part, statement, node: constraint,
-                                             message: "This primary key builds its index while blocking reads and writes on `\(table)`.",
-                                             help: "CREATE UNIQUE INDEX CONCURRENTLY on filled NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX."))
-                    }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) {
+                for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_PRIMARY" && constraint["indexname"] == nil {
+                    guard tables.isLive(node) else { return }
+                    let table = node["relation"]?["relname"]?.string ?? "the table"
+                    hits.append(text.hit(part, statement, node: constraint,
+                                         message: "This primary key builds its index while blocking reads and writes on `\(table)`.",
+                                         help: "CREATE UNIQUE INDEX CONCURRENTLY on filled NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX."))
                 }
             }
         }

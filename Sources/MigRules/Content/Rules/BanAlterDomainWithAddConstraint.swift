@@ -40,31 +40,26 @@ struct BanAlterDomainWithAddConstraint: ContentRule {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
         var created: Set<String> = []
-        for part in text.upParts {
-            for statement in part.statements {
-                guard let node = statement.node else { continue }
-                switch statement.type {
-                case "CreateDomainStmt":
-                    if let name = SquawkLocks.lastName(node["domainname"]) { created.insert(name.lowercased()) }
-                case "AlterDomainStmt":
-                    let domain = SquawkLocks.lastName(node["typeName"]) ?? "?"
-                    guard !created.contains(domain.lowercased()) else { continue }
-                    let constraint = node["def"]?["Constraint"]
-                    switch node["subtype"]?.string {
-                    case "C" where constraint?["skip_validation"]?.bool != true:
-                        hits.append(text.hit(part, statement, node: constraint,
-                                             message: "Adding this constraint to domain `\(domain)` checks every column of that type under a lock on each table.",
-                                             help: "Add it NOT VALID and VALIDATE CONSTRAINT later, or put CHECK constraints on the columns instead."))
-                    case "O":
-                        hits.append(text.hit(part, statement,
-                                             message: "SET NOT NULL on domain `\(domain)` checks every column of that type under a lock on each table.",
-                                             help: "Put NOT NULL, through a validated CHECK (column IS NOT NULL), on the columns instead."))
-                    default:
-                        break
-                    }
-                default:
-                    break
-                }
+        SquawkLocks.forEach(in: text, of: ["CreateDomainStmt", "AlterDomainStmt"]) { part, statement, _ in
+            guard let node = statement.node else { return }
+            if statement.type == "CreateDomainStmt" {
+                if let name = SquawkLocks.lastName(node["domainname"]) { created.insert(name.lowercased()) }
+                return
+            }
+            let domain = SquawkLocks.lastName(node["typeName"]) ?? "?"
+            guard !created.contains(domain.lowercased()) else { return }
+            let constraint = node["def"]?["Constraint"]
+            switch node["subtype"]?.string {
+            case "C" where constraint?["skip_validation"]?.bool != true:
+                hits.append(text.hit(part, statement, node: constraint,
+                                     message: "Adding this constraint to domain `\(domain)` checks every column of that type under a lock on each table.",
+                                     help: "Add it NOT VALID and VALIDATE CONSTRAINT later, or put CHECK constraints on the columns instead."))
+            case "O":
+                hits.append(text.hit(part, statement,
+                                     message: "SET NOT NULL on domain `\(domain)` checks every column of that type under a lock on each table.",
+                                     help: "Put NOT NULL, through a validated CHECK (column IS NOT NULL), on the columns instead."))
+            default:
+                break
             }
         }
         return hits

@@ -61,24 +61,21 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
-        let parts = text.upParts
         var transaction = text.format == .flyway
-            ? SquawkLocks.Transaction(isOpen: Self.flywayWraps(parts))
+            ? SquawkLocks.Transaction(isOpen: Self.flywayWraps(text.upParts))
             : SquawkLocks.Transaction(text)
         var hits: [RuleHit] = []
-        for part in parts {
-            for statement in part.statements {
-                defer { transaction.note(statement) }
-                guard let operation = SquawkLocks.concurrentOperation(statement) else { continue }
-                if case .doBlock = statement.statement.origin {
-                    hits.append(text.hit(part, statement,
-                                         message: "\(operation) fails inside a DO block, which runs as a function.",
-                                         help: "Run it as a statement of its own, outside the DO block and any transaction."))
-                } else if transaction.isOpen {
-                    hits.append(text.hit(part, statement,
-                                         message: "\(operation) fails here: this runs inside a transaction block.",
-                                         help: "Run it outside any transaction: " + SquawkLocks.outsideTransactionAdvice(text.format) + "."))
-                }
+        SquawkLocks.forEach(in: text, of: ["TransactionStmt", "IndexStmt", "DropStmt", "ReindexStmt", "AlterTableStmt"]) { part, statement, _ in
+            transaction.note(statement)
+            guard let operation = SquawkLocks.concurrentOperation(statement) else { return }
+            if case .doBlock = statement.statement.origin {
+                hits.append(text.hit(part, statement,
+                                     message: "\(operation) fails inside a DO block, which runs as a function.",
+                                     help: "Run it as a statement of its own, outside the DO block and any transaction."))
+            } else if transaction.isOpen {
+                hits.append(text.hit(part, statement,
+                                     message: "\(operation) fails here: this runs inside a transaction block.",
+                                     help: "Run it outside any transaction: " + SquawkLocks.outsideTransactionAdvice(text.format) + "."))
             }
         }
         return hits

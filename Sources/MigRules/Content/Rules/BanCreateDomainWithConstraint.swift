@@ -34,15 +34,13 @@ struct BanCreateDomainWithConstraint: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        for part in text.upParts {
-            for statement in part.statements where statement.type == "CreateDomainStmt" {
-                guard let node = statement.node, let constraint = SquawkLocks.constraints(node).first(where: { constraint in
-                    constraint["contype"]?.string != "CONSTR_DEFAULT" && constraint["contype"]?.string != "CONSTR_NULL"
-                }) else { continue }
-                hits.append(text.hit(part, statement, node: constraint,
-                                     message: "Domain `\(SquawkLocks.lastName(node["domainname"]) ?? "?")` carries a constraint that every later change must check across all its columns under lock.",
-                                     help: "Create the domain without constraints and put CHECK constraints on the columns that use it."))
-            }
+        SquawkLocks.forEach(in: text, of: ["CreateDomainStmt"]) { part, statement, _ in
+            guard let node = statement.node, let constraint = SquawkLocks.constraints(node).first(where: { constraint in
+                constraint["contype"]?.string != "CONSTR_DEFAULT" && constraint["contype"]?.string != "CONSTR_NULL"
+            }) else { return }
+            hits.append(text.hit(part, statement, node: constraint,
+                                 message: "Domain `\(SquawkLocks.lastName(node["domainname"]) ?? "?")` carries a constraint that every later change must check across all its columns under lock.",
+                                 help: "Create the domain without constraints and put CHECK constraints on the columns that use it."))
         }
         return hits
     }

@@ -48,7 +48,9 @@ struct BanUncommittedTransaction: ContentRule {
         for parts in [text.upParts, text.downParts] {
             var open: (part: SQLPart, statement: LintStatement)?
             for part in parts {
-                for statement in part.statements {
+                let statements = part.statements
+                for index in statements.indices where statements[index].type == "TransactionStmt" {
+                    let statement = statements[index]
                     switch SquawkLocks.TransactionKind(statement) {
                     case .begin: open = (part, statement)
                     case .end: open = nil

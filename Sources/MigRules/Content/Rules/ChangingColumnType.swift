@@ -62,6 +62,17 @@ struct ChangingColumnType: ContentRule {
 
         var isString: Bool { name == "text" || name == "varchar" }
 
+        /// The name as migrations write it: `bigint` rather than the catalog's `int8`.
+        var spelled: String {
+            let names = ["int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+                         "float8": "double precision", "bool": "boolean", "bpchar": "char"]
+            let isArray = name.hasSuffix("[]")
+            let element = isArray ? String(name.dropLast(2)) : name
+            let base = names[element] ?? element
+            let sized = modifiers.isEmpty ? base : base + "(" + modifiers.map(String.init).joined(separator: ", ") + ")"
+            return isArray ? sized + "[]" : sized
+        }
+
         /// Whether PostgreSQL keeps the stored values as they are when the type goes from
         /// `self` to `new`.
         func keepsValues(becoming new: ColumnType) -> Bool {
@@ -86,35 +97,31 @@ struct ChangingColumnType: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
         // Types the file gave columns, as `table.column`.
         var known: [String: ColumnType] = [:]
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                let live = tables.isLive(node)
-                for command in SquawkLocks.commands(node) {
-                    switch command["subtype"]?.string {
-                    case "AT_AddColumn":
-                        let column = command["def"]?["ColumnDef"]
-                        if let name = column?["colname"]?.string {
-                            known[table.lowercased() + "." + name] = ColumnType(column?["typeName"])
-                        }
-                    case "AT_AlterColumnType":
-                        let name = command["name"]?.string ?? "the column"
-                        guard let definition = command["def"]?["ColumnDef"], let new = ColumnType(definition["typeName"]) else { continue }
-                        let key = table.lowercased() + "." + name
-                        let old = known[key]
-                        known[key] = new
-                        guard live, let problem = Self.problem(from: old, to: new, column: name, using: definition["raw_default"]) else { continue }
-                        hits.append(text.hit(part, statement, node: definition,
-                                             message: "Changing `\(name)` to \(new.name) \(problem) `\(table)` while blocking reads and writes.",
-                                             help: "Add a new column of the new type, backfill it in batches, switch readers to it, then drop `\(name)`."))
-                    default:
-                        break
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            var table: String { node["relation"]?["relname"]?.string ?? "the table" }
+            for command in SquawkLocks.commands(node) {
+                switch command["subtype"]?.string {
+                case "AT_AddColumn":
+                    let column = command["def"]?["ColumnDef"]
+                    if let name = column?["colname"]?.string {
+                        known[table.lowercased() + "." + name] = ColumnType(column?["typeName"])
                     }
+                case "AT_AlterColumnType":
+                    let name = command["name"]?.string ?? "the column"
+                    guard let definition = command["def"]?["ColumnDef"], let new = ColumnType(definition["typeName"]) else { continue }
+                    let key = table.lowercased() + "." + name
+                    let old = known[key]
+                    known[key] = new
+                    guard let problem = Self.problem(from: old, to: new, column: name, using: definition["raw_default"]),
+                          tables.isLive(node) else { continue }
+                    hits.append(text.hit(part, statement, node: definition,
+                                         message: "Changing `\(name)` to \(new.spelled) \(problem) `\(table)` while blocking reads and writes.",
+                                         help: "Add a new column of the new type, backfill it in batches, switch readers to it, then drop `\(name)`."))
+                default:
+                    break
                 }
             }
         }

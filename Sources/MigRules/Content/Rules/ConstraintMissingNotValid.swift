@@ -63,40 +63,36 @@ struct ConstraintMissingNotValid: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
         var transaction = SquawkLocks.Transaction(text)
         // NOT VALID constraints added in the transaction still open, as `table.constraint`.
         var unvalidated: Set<String> = []
-        for part in text.upParts {
-            for statement in part.statements {
-                defer {
-                    tables.note(statement)
-                    transaction.note(statement)
-                    if !transaction.isOpen { unvalidated.removeAll() }
-                }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = (node["relation"]?["relname"]?.string ?? "").lowercased()
-                for command in SquawkLocks.commands(node) {
-                    switch command["subtype"]?.string {
-                    case "AT_AddConstraint":
-                        guard let constraint = command["def"]?["Constraint"],
-                              let kind = Self.validatable[constraint["contype"]?.string ?? ""] else { continue }
-                        if constraint["skip_validation"]?.bool == true {
-                            unvalidated.insert(table + "." + (constraint["conname"]?.string ?? ""))
-                            continue
-                        }
-                        hits.append(text.hit(part, statement, node: constraint,
-                                             message: "Adding this \(kind) checks every row of `\(table)` while holding a lock that blocks writes.",
-                                             help: "Add the constraint with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
-                    case "AT_ValidateConstraint":
-                        let name = command["name"]?.string ?? ""
-                        guard unvalidated.contains(table + "." + name) else { continue }
-                        hits.append(text.hit(part, statement,
-                                             message: "VALIDATE CONSTRAINT `\(name)` runs in the transaction that added it, so the add's strong lock is held while it scans `\(table)`.",
-                                             help: "Commit after adding the constraint NOT VALID and validate it in a separate transaction or migration."))
-                    default:
-                        break
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt", "TransactionStmt"]) { part, statement, tables in
+            defer { if !transaction.isOpen { unvalidated.removeAll() } }
+            guard statement.type == "AlterTableStmt", let node = statement.node else {
+                transaction.note(statement)
+                return
+            }
+            let table = (node["relation"]?["relname"]?.string ?? "").lowercased()
+            for command in SquawkLocks.commands(node) {
+                switch command["subtype"]?.string {
+                case "AT_AddConstraint":
+                    guard let constraint = command["def"]?["Constraint"],
+                          let kind = Self.validatable[constraint["contype"]?.string ?? ""], tables.isLive(node) else { continue }
+                    if constraint["skip_validation"]?.bool == true {
+                        unvalidated.insert(table + "." + (constraint["conname"]?.string ?? ""))
+                        continue
                     }
+                    hits.append(text.hit(part, statement, node: constraint,
+                                         message: "Adding this \(kind) checks every row of `\(table)` while holding a lock that blocks writes.",
+                                         help: "Add the constraint with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
+                case "AT_ValidateConstraint":
+                    let name = command["name"]?.string ?? ""
+                    guard unvalidated.contains(table + "." + name) else { continue }
+                    hits.append(text.hit(part, statement,
+                                         message: "VALIDATE CONSTRAINT `\(name)` runs in the transaction that added it, so the add's strong lock is held while it scans `\(table)`.",
+                                         help: "Commit after adding the constraint NOT VALID and validate it in a separate transaction or migration."))
+                default:
+                    break
                 }
             }
         }

@@ -37,19 +37,15 @@ struct DisallowedUniqueConstraint: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                for command in SquawkLocks.commands(node) {
-                    for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_UNIQUE"
-                        && constraint["indexname"] == nil {
-                        hits.append(text.hit(part, statement, node: constraint,
-                                             message: "This UNIQUE constraint builds its index while blocking reads and writes on `\(table)`.",
-                                             help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX."))
-                    }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) {
+                for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_UNIQUE" && constraint["indexname"] == nil {
+                    guard tables.isLive(node) else { return }
+                    let table = node["relation"]?["relname"]?.string ?? "the table"
+                    hits.append(text.hit(part, statement, node: constraint,
+                                         message: "This UNIQUE constraint builds its index while blocking reads and writes on `\(table)`.",
+                                         help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX."))
                 }
             }
         }

@@ -35,28 +35,21 @@ struct PreferRepack: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard let node = statement.node else { continue }
-                let command: String
-                switch statement.type {
-                case "VacuumStmt":
-                    let relations = (node["rels"]?.elements ?? []).compactMap { $0["VacuumRelation"]?["relation"]?["relname"]?.string }
-                    guard node["is_vacuumcmd"]?.bool == true, SquawkLocks.isOn("full", in: node["options"]),
-                          relations.isEmpty || relations.contains(where: { tables.isLive($0) }) else { continue }
-                    command = "VACUUM FULL"
-                case "ClusterStmt":
-                    guard tables.isLive(node) else { continue }
-                    command = "CLUSTER"
-                default:
-                    continue
-                }
-                hits.append(text.hit(part, statement,
-                                     message: "\(command) rewrites the table while blocking every read and write on it.",
-                                     help: "Use pg_repack (REPACK CONCURRENTLY on PostgreSQL 19), which holds the exclusive lock only briefly."))
+        SquawkLocks.forEach(in: text, of: ["VacuumStmt", "ClusterStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            let command: String
+            if statement.type == "VacuumStmt" {
+                let relations = (node["rels"]?.elements ?? []).compactMap { $0["VacuumRelation"]?["relation"]?["relname"]?.string }
+                guard node["is_vacuumcmd"]?.bool == true, SquawkLocks.isOn("full", in: node["options"]),
+                      relations.isEmpty || relations.contains(where: { tables.isLive($0) }) else { return }
+                command = "VACUUM FULL"
+            } else {
+                guard tables.isLive(node) else { return }
+                command = "CLUSTER"
             }
+            hits.append(text.hit(part, statement,
+                                 message: "\(command) rewrites the table while blocking every read and write on it.",
+                                 help: "Use pg_repack (REPACK CONCURRENTLY on PostgreSQL 19), which holds the exclusive lock only briefly."))
         }
         return hits
     }

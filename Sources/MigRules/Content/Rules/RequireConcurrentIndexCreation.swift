@@ -46,17 +46,12 @@ struct RequireConcurrentIndexCreation: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "IndexStmt", let node = statement.node,
-                      node["concurrent"]?.bool != true,
-                      node["relation"]?["inh"]?.bool == true, tables.isLive(node) else { continue }
-                hits.append(text.hit(part, statement,
-                                     message: "Building this index blocks every write to `\(node["relation"]?["relname"]?.string ?? "the table")` until it is done.",
-                                     help: "Use CREATE INDEX CONCURRENTLY, in a migration the tool runs outside a transaction."))
-            }
+        SquawkLocks.forEach(in: text, of: ["IndexStmt"]) { part, statement, tables in
+            guard let node = statement.node, node["concurrent"]?.bool != true,
+                  node["relation"]?["inh"]?.bool == true, tables.isLive(node) else { return }
+            hits.append(text.hit(part, statement,
+                                 message: "Building this index blocks every write to `\(node["relation"]?["relname"]?.string ?? "the table")` until it is done.",
+                                 help: "Use CREATE INDEX CONCURRENTLY, in a migration the tool runs outside a transaction."))
         }
         return hits
     }

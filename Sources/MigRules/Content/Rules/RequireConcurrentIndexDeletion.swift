@@ -35,23 +35,18 @@ struct RequireConcurrentIndexDeletion: ContentRule {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
         var created: Set<String> = []
-        for part in text.upParts {
-            for statement in part.statements {
-                switch statement.type {
-                case "IndexStmt":
-                    if let name = statement.node?["idxname"]?.string { created.insert(name.lowercased()) }
-                case "DropStmt":
-                    guard let node = statement.node, node["removeType"]?.string == "OBJECT_INDEX",
-                          node["concurrent"]?.bool != true else { continue }
-                    let names = (node["objects"]?.elements ?? []).map { SquawkLocks.lastName($0["List"]?["items"])?.lowercased() ?? "" }
-                    guard !names.allSatisfy(created.contains) else { continue }
-                    hits.append(text.hit(part, statement,
-                                         message: "DROP INDEX locks its table against reads and writes, and waits behind running queries while holding the queue.",
-                                         help: "Use DROP INDEX CONCURRENTLY, in a migration the tool runs outside a transaction."))
-                default:
-                    break
-                }
+        SquawkLocks.forEach(in: text, of: ["IndexStmt", "DropStmt"]) { part, statement, _ in
+            guard let node = statement.node else { return }
+            if statement.type == "IndexStmt" {
+                if let name = node["idxname"]?.string { created.insert(name.lowercased()) }
+                return
             }
+            guard node["removeType"]?.string == "OBJECT_INDEX", node["concurrent"]?.bool != true else { return }
+            let names = (node["objects"]?.elements ?? []).map { SquawkLocks.lastName($0["List"]?["items"])?.lowercased() ?? "" }
+            guard !names.allSatisfy(created.contains) else { return }
+            hits.append(text.hit(part, statement,
+                                 message: "DROP INDEX locks its table against reads and writes, and waits behind running queries while holding the queue.",
+                                 help: "Use DROP INDEX CONCURRENTLY, in a migration the tool runs outside a transaction."))
         }
         return hits
     }

@@ -32,18 +32,14 @@ struct RequireConcurrentPartitionDetach: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "AlterTableStmt", let node = statement.node, tables.isLive(node) else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "the table"
-                for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_DetachPartition" {
-                    guard let partition = command["def"]?["PartitionCmd"], partition["concurrent"]?.bool != true else { continue }
-                    hits.append(text.hit(part, statement,
-                                         message: "Detaching `\(partition["name"]?["relname"]?.string ?? "the partition")` blocks reads and writes on all of `\(table)`.",
-                                         help: "Use DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), outside any transaction."))
-                }
+        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_DetachPartition" {
+                guard let partition = command["def"]?["PartitionCmd"], partition["concurrent"]?.bool != true,
+                      tables.isLive(node) else { continue }
+                hits.append(text.hit(part, statement,
+                                     message: "Detaching `\(partition["name"]?["relname"]?.string ?? "the partition")` blocks reads and writes on all of `\(node["relation"]?["relname"]?.string ?? "the table")`.",
+                                     help: "Use DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), outside any transaction."))
             }
         }
         return hits

@@ -33,17 +33,13 @@ struct RequireConcurrentReindex: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
-        var tables = SquawkLocks.Tables(text)
-        for part in text.upParts {
-            for statement in part.statements {
-                defer { tables.note(statement) }
-                guard statement.type == "ReindexStmt", let node = statement.node,
-                      node["kind"]?.string != "REINDEX_OBJECT_SYSTEM", !SquawkLocks.isOn("concurrently", in: node["params"]),
-                      node["kind"]?.string != "REINDEX_OBJECT_TABLE" || tables.isLive(node) else { continue }
-                hits.append(text.hit(part, statement,
-                                     message: "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, until the rebuild ends.",
-                                     help: "Use REINDEX … CONCURRENTLY (PostgreSQL 12+), outside any transaction."))
-            }
+        SquawkLocks.forEach(in: text, of: ["ReindexStmt"]) { part, statement, tables in
+            guard let node = statement.node, node["kind"]?.string != "REINDEX_OBJECT_SYSTEM",
+                  !SquawkLocks.isOn("concurrently", in: node["params"]),
+                  node["kind"]?.string != "REINDEX_OBJECT_TABLE" || tables.isLive(node) else { return }
+            hits.append(text.hit(part, statement,
+                                 message: "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, until the rebuild ends.",
+                                 help: "Use REINDEX … CONCURRENTLY (PostgreSQL 12+), outside any transaction."))
         }
         return hits
     }

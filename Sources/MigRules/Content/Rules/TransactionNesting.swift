@@ -67,7 +67,9 @@ struct TransactionNesting: ContentRule {
         for parts in [text.upParts, text.downParts] {
             var open = false
             for part in parts {
-                for statement in part.statements {
+                let statements = part.statements
+                for index in statements.indices where statements[index].type == "TransactionStmt" {
+                    let statement = statements[index]
                     guard let kind = SquawkLocks.TransactionKind(statement) else { continue }
                     switch (kind, text.runsInTransaction) {
                     case (.begin, true), (.end, true):
