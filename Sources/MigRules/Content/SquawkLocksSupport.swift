@@ -1,9 +1,9 @@
 import MigCore
 import MigSQL
 
-/// What the lock, rewrite and transaction rules (`ContentRuleRegistry.squawkLocks`) read from
-/// a file's up parts as they walk their statements once, in a namespace of their own so that other rule
-/// families' helpers cannot clash with these.
+/// What the lock, rewrite and transaction rules (`ContentRuleRegistry.squawkLocks`) read from a
+/// file's statements as they walk them once; a namespace of their own keeps other rule families'
+/// helpers from clashing with these.
 enum SquawkLocks {}
 
 extension SquawkLocks {
@@ -78,7 +78,7 @@ extension SquawkLocks {
             self.isOpen = isOpen
         }
 
-        /// Call for every TransactionStmt, before checking the next statement.
+        /// Call with each statement, before checking the next one.
         mutating func note(_ statement: LintStatement) {
             switch TransactionKind(statement) {
             case .begin: isOpen = true
