@@ -23,6 +23,16 @@ struct AddingRequiredField: ContentRule {
                     ADD COLUMN note text,
                     ADD COLUMN currency char(3) NOT NULL;
                 """, expectedLine: 3),
+            ContentExample("""
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                                   WHERE table_name = 'users' AND column_name = 'tenant_id') THEN
+                        ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;
+                    END IF;
+                END
+                $$;
+                """, expectedLine: 5),
         ],
         nonTriggering: [
             ContentExample("ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL DEFAULT 1;\n"),
