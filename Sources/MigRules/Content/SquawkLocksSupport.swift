@@ -283,6 +283,30 @@ extension SquawkLocks {
         return false
     }
 
+    /// The lines of an Alembic migration's `with op.get_context().autocommit_block():` bodies,
+    /// where Alembic commits its transaction and runs the statements outside one.
+    static func autocommitLines(_ text: MigrationText) -> [ClosedRange<Int>] {
+        guard text.format == .alembic, case .python(let python) = text.code else { return [] }
+        let tokens = python.tokens
+        var blocks: [ClosedRange<Int>] = []
+        for start in tokens.indices where tokens[start].kind == .name && tokens[start].text == "autocommit_block" {
+            guard let newline = tokens[start...].firstIndex(where: { $0.kind == .newline }),
+                  newline + 1 < tokens.count, tokens[newline + 1].kind == .indent else { continue }
+            var depth = 0
+            var last = newline + 1
+            for index in newline + 1..<tokens.count {
+                switch tokens[index].kind {
+                case .indent: depth += 1
+                case .dedent: depth -= 1
+                default: last = index
+                }
+                if depth == 0 { break }
+            }
+            blocks.append(tokens[newline + 1].line...tokens[last].endLine)
+        }
+        return blocks
+    }
+
     /// How to keep the tool from wrapping the file in a transaction, in its own terms.
     static func outsideTransactionAdvice(_ format: MigrationFormatKind) -> String {
         switch format {

@@ -37,6 +37,18 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
 
                 -- migrate:down
                 """, path: "db/migrations/20240105093000_drop_index.sql", format: .dbmate, expectedLine: 2),
+            ContentExample("""
+                from alembic import op
+
+                revision = "a1b2c3"
+                down_revision = "f0e1d2"
+
+
+                def upgrade():
+                    op.execute("CREATE INDEX CONCURRENTLY users_email_idx ON users (email)")
+                    with op.get_context().autocommit_block():
+                        op.execute("REINDEX INDEX CONCURRENTLY users_name_idx")
+                """, path: "migrations/versions/a1b2c3_index_users_email.py", format: .alembic, expectedLine: 8),
         ],
         nonTriggering: [
             ContentExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"),
@@ -57,6 +69,17 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
                 """, path: "db/migrations/20240105093000_add_index.sql", format: .dbmate),
             ContentExample("CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n",
                            path: "db/migration/V7__index_users_email.sql", format: .flyway),
+            ContentExample("""
+                from alembic import op
+
+                revision = "a1b2c3"
+                down_revision = "f0e1d2"
+
+
+                def upgrade():
+                    with op.get_context().autocommit_block():
+                        op.execute("CREATE INDEX CONCURRENTLY users_email_idx ON users (email)")
+                """, path: "migrations/versions/a1b2c3_index_users_email.py", format: .alembic),
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
@@ -64,15 +87,17 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
         var transaction = text.format == .flyway
             ? SquawkLocks.Transaction(isOpen: Self.flywayWraps(text.upParts))
             : SquawkLocks.Transaction(text)
+        let autocommit = SquawkLocks.autocommitLines(text)
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["TransactionStmt", "IndexStmt", "DropStmt", "ReindexStmt", "AlterTableStmt"]) { part, statement, _ in
             transaction.note(statement)
             guard let operation = SquawkLocks.concurrentOperation(statement) else { return }
+            let line = part.location(ofOffset: statement.statement.range.lowerBound).line
             if case .doBlock = statement.statement.origin {
                 hits.append(text.hit(part, statement,
                                      message: "\(operation) fails inside a DO block, which runs as a function.",
                                      help: "Run it as a statement of its own, outside the DO block and any transaction."))
-            } else if transaction.isOpen {
+            } else if transaction.isOpen, !autocommit.contains(where: { $0.contains(line) }) {
                 hits.append(text.hit(part, statement,
                                      message: "\(operation) fails here: this runs inside a transaction block.",
                                      help: "Run it outside any transaction: " + SquawkLocks.outsideTransactionAdvice(text.format) + "."))
