@@ -47,21 +47,33 @@ extension SquawkLocks {
 
     /// Hands `body` each statement of the file's up parts whose type is one of `types`, in order,
     /// with the tables as they stand before it. Rules read only the statements they look at
-    /// this way: `for statement in part.statements`, and even `statements[index].type`, copy
-    /// every statement and retain its storage, which cost more than the checks themselves
-    /// (most of 7 µs a statement for the 21 rules on the SQL benchmark's corpus); reading the
-    /// type through the buffer copies nothing.
-    static func forEach(in text: MigrationText, of types: [String], _ body: (SQLPart, borrowing LintStatement, Tables) -> Void) {
+    /// this way, and only what they read of them: `for statement in part.statements`, and even
+    /// `statements[index].type`, copy every statement and retain its storage, which cost more
+    /// than the checks themselves (most of 7 µs a statement for the 21 rules on the SQL
+    /// benchmark's corpus); reading the type through the buffer copies nothing.
+    static func forEach(in text: MigrationText, of types: [String], _ body: (SQLPart, Visit, Tables) -> Void) {
         let tables = Tables(text)
         for part in text.upParts {
             part.statements.withUnsafeBufferPointer { statements in
                 for index in statements.indices {
                     guard let type = statements[index].type else { continue }
-                    if types.contains(type) { body(part, statements[index], tables) }
+                    if types.contains(type) {
+                        body(part, Visit(type: type, node: statements[index].node, start: statements[index].statement.range.lowerBound,
+                                         origin: statements[index].statement.origin), tables)
+                    }
                     if type == "CreateStmt" { tables.note(statements[index].node) }
                 }
             }
         }
+    }
+
+    /// What the rules read of a statement `forEach` hands them.
+    struct Visit {
+        let type: String?
+        let node: PGNode?
+        /// Where the statement starts in its part's source.
+        let start: Int
+        let origin: SQLStatement.Origin
     }
 
     /// Whether the statements run inside a transaction block, statement by statement: the tool's
@@ -79,8 +91,8 @@ extension SquawkLocks {
         }
 
         /// Call with each statement, before checking the next one.
-        mutating func note(_ statement: LintStatement) {
-            switch TransactionKind(statement) {
+        mutating func note(_ statement: Visit) {
+            switch TransactionKind(type: statement.type, node: statement.node, origin: statement.origin) {
             case .begin: isOpen = true
             case .end: isOpen = false
             case nil: break
@@ -95,8 +107,12 @@ extension SquawkLocks {
         case end
 
         init?(_ statement: LintStatement) {
-            guard statement.type == "TransactionStmt", statement.statement.origin == .file else { return nil }
-            switch statement.node?["kind"]?.string {
+            self.init(type: statement.type, node: statement.node, origin: statement.statement.origin)
+        }
+
+        init?(type: String?, node: PGNode?, origin: SQLStatement.Origin) {
+            guard type == "TransactionStmt", origin == .file else { return nil }
+            switch node?["kind"]?.string {
             case "TRANS_STMT_BEGIN", "TRANS_STMT_START": self = .begin
             case "TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK": self = .end
             default: return nil
@@ -159,9 +175,9 @@ extension SquawkLocks {
 
     /// The CONCURRENTLY form of a statement, which PostgreSQL refuses inside a transaction
     /// block or a function (a DO block): nil for any other statement.
-    static func concurrentOperation(_ statement: LintStatement) -> String? {
-        guard let node = statement.node else { return nil }
-        switch statement.type {
+    static func concurrentOperation(type: String?, node: PGNode?) -> String? {
+        guard let node else { return nil }
+        switch type {
         case "IndexStmt":
             return node["concurrent"]?.bool == true ? "CREATE INDEX CONCURRENTLY" : nil
         case "DropStmt":
@@ -328,5 +344,12 @@ extension SquawkLocks {
     static func integer(_ node: PGNode) -> Int? {
         guard let value = node["A_Const"]?["ival"] else { return nil }
         return value["ival"]?.int ?? 0
+    }
+}
+
+extension MigrationText {
+    /// A hit placed where a statement a lock rule visits starts, or at the node's own location.
+    func hit(_ part: SQLPart, _ statement: SquawkLocks.Visit, node: PGNode? = nil, message: String, help: String) -> RuleHit {
+        hit(part, at: node?.location ?? statement.start, message: message, help: help)
     }
 }

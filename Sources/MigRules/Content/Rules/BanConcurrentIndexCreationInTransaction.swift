@@ -91,9 +91,9 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["TransactionStmt", "IndexStmt", "DropStmt", "ReindexStmt", "AlterTableStmt"]) { part, statement, _ in
             transaction.note(statement)
-            guard let operation = SquawkLocks.concurrentOperation(statement) else { return }
-            let line = part.location(ofOffset: statement.statement.range.lowerBound).line
-            if case .doBlock = statement.statement.origin {
+            guard let operation = SquawkLocks.concurrentOperation(type: statement.type, node: statement.node) else { return }
+            let line = part.location(ofOffset: statement.start).line
+            if case .doBlock = statement.origin {
                 hits.append(text.hit(part, statement,
                                      message: "\(operation) fails inside a DO block, which runs as a function.",
                                      help: "Run it as a statement of its own, outside the DO block and any transaction."))
@@ -111,7 +111,7 @@ struct BanConcurrentIndexCreationInTransaction: ContentRule {
     static func flywayWraps(_ parts: [SQLPart]) -> Bool {
         parts.contains { part in
             part.statements.contains { statement in
-                statement.type != nil && statement.type != "VariableSetStmt" && SquawkLocks.concurrentOperation(statement) == nil
+                statement.type != nil && statement.type != "VariableSetStmt" && SquawkLocks.concurrentOperation(type: statement.type, node: statement.node) == nil
             }
         }
     }
