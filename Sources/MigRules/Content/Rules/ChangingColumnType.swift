@@ -4,7 +4,8 @@ import MigSQL
 /// the catalog alone, with no rewrite, for varchar to text, a wider or unbounded varchar, a
 /// numeric of more precision and the same scale, and cidr to inet. The column's old type is
 /// known when the file added or retyped it earlier; otherwise a string type is taken for one
-/// of those widenings, the common case (DESIGN §5). Quiet on tables that are new.
+/// of those widenings, the common case (DESIGN §5), and a numeric or inet one is reported with
+/// the old type under which it would not rewrite. Quiet on tables that are new.
 struct ChangingColumnType: ContentRule {
     static let description = ContentRuleDescription(
         id: "changing-column-type",
@@ -59,8 +60,6 @@ struct ChangingColumnType: ContentRule {
             self.name = typeName["arrayBounds"] == nil ? name : name + "[]"
             modifiers = (typeName["typmods"]?.elements ?? []).compactMap(SquawkLocks.integer)
         }
-
-        var isString: Bool { name == "text" || name == "varchar" }
 
         /// The name as migrations write it: `bigint` rather than the catalog's `int8`.
         var spelled: String {
@@ -118,7 +117,7 @@ struct ChangingColumnType: ContentRule {
                     guard let problem = Self.problem(from: old, to: new, column: name, using: definition["raw_default"]),
                           tables.isLive(node) else { continue }
                     hits.append(text.hit(part, statement, node: definition,
-                                         message: "Changing `\(name)` to \(new.spelled) \(problem) `\(table)` while blocking reads and writes.",
+                                         message: "Changing `\(name)` to \(new.spelled) \(problem.reason) `\(table)` while blocking reads and writes\(problem.caveat).",
                                          help: "Add a new column of the new type, backfill it in batches, switch readers to it, then drop `\(name)`."))
                 default:
                     break
@@ -128,11 +127,20 @@ struct ChangingColumnType: ContentRule {
         return hits
     }
 
-    /// Why the change rewrites the table, or nil when it is a catalog update.
-    static func problem(from old: ColumnType?, to new: ColumnType, column: String, using: PGNode?) -> String? {
-        if let using, !isPlainReference(using, to: column) { return "with a computed USING expression rewrites" }
-        if let old { return old.keepsValues(becoming: new) ? nil : "rewrites" }
-        return new.isString ? nil : "rewrites"
+    /// Why the change rewrites the table, and when it would not, or nil when it is a catalog
+    /// update.
+    static func problem(from old: ColumnType?, to new: ColumnType, column: String,
+                        using: PGNode?) -> (reason: String, caveat: String)? {
+        if let using, !isPlainReference(using, to: column) { return ("with a computed USING expression rewrites", "") }
+        if let old { return old.keepsValues(becoming: new) ? nil : ("rewrites", "") }
+        switch new.name {
+        case "text", "varchar": return nil
+        case "numeric" where new.modifiers.count == 2:
+            return ("rewrites", ", unless the column is already a numeric of scale \(new.modifiers[1]) and no more precision")
+        case "numeric": return ("rewrites", ", unless the column is already a numeric")
+        case "inet": return ("rewrites", ", unless the column is a cidr")
+        default: return ("rewrites", "")
+        }
     }
 
     /// `USING column` or `USING column::type`, which add nothing to the type change itself.
