@@ -66,8 +66,9 @@ struct AddingFieldWithDefault: ContentRule {
             for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
                 guard let column = command["def"]?["ColumnDef"], let rewrite = Self.rewrite(column), tables.isLive(node) else { continue }
                 let name = column["colname"]?.string ?? "the column"
+                let table = node["relation"]?["relname"]?.string ?? "the table"
                 hits.append(text.hit(part, statement, node: rewrite.place,
-                                     message: "Adding `\(name)` with \(rewrite.reason) rewrites `\(node["relation"]?["relname"]?.string ?? "the table")` while blocking reads and writes.",
+                                     message: "Adding `\(name)` with \(rewrite.reason) rewrites `\(table)` while blocking reads and writes.",
                                      help: "Add `\(name)` without that default, SET DEFAULT afterwards for new rows, and backfill existing rows in batches."))
             }
         }

@@ -42,11 +42,13 @@ struct AddingForeignKeyConstraint: ContentRule {
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
             for command in SquawkLocks.commands(node) {
-                for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_FOREIGN" && constraint["skip_validation"]?.bool != true {
+                for constraint in SquawkLocks.addedConstraints(command)
+                where constraint["contype"]?.string == "CONSTR_FOREIGN" && constraint["skip_validation"]?.bool != true {
                     guard tables.isLive(node) else { return }
                     let table = node["relation"]?["relname"]?.string ?? "the table"
+                    let referenced = constraint["pktable"]?["relname"]?.string ?? "the referenced table"
                     hits.append(text.hit(part, statement, node: constraint,
-                                         message: "This foreign key blocks writes to `\(table)` and `\(constraint["pktable"]?["relname"]?.string ?? "the referenced table")` while every row of `\(table)` is checked.",
+                                         message: "This foreign key blocks writes to `\(table)` and `\(referenced)` while every row of `\(table)` is checked.",
                                          help: "Add the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
                 }
             }

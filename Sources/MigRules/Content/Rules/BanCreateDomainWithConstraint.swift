@@ -38,8 +38,9 @@ struct BanCreateDomainWithConstraint: ContentRule {
             guard let node = statement.node, let constraint = SquawkLocks.constraints(node).first(where: { constraint in
                 constraint["contype"]?.string != "CONSTR_DEFAULT" && constraint["contype"]?.string != "CONSTR_NULL"
             }) else { return }
+            let domain = SquawkLocks.lastName(node["domainname"]) ?? "?"
             hits.append(text.hit(part, statement, node: constraint,
-                                 message: "Domain `\(SquawkLocks.lastName(node["domainname"]) ?? "?")` carries a constraint that every later change must check across all its columns under lock.",
+                                 message: "Domain `\(domain)` carries a constraint that every later change must check across all its columns under lock.",
                                  help: "Create the domain without constraints and put CHECK constraints on the columns that use it."))
         }
         return hits

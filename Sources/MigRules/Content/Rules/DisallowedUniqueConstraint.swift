@@ -40,7 +40,8 @@ struct DisallowedUniqueConstraint: ContentRule {
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
             for command in SquawkLocks.commands(node) {
-                for constraint in SquawkLocks.addedConstraints(command) where constraint["contype"]?.string == "CONSTR_UNIQUE" && constraint["indexname"] == nil {
+                for constraint in SquawkLocks.addedConstraints(command)
+                where constraint["contype"]?.string == "CONSTR_UNIQUE" && constraint["indexname"] == nil {
                     guard tables.isLive(node) else { return }
                     let table = node["relation"]?["relname"]?.string ?? "the table"
                     hits.append(text.hit(part, statement, node: constraint,

@@ -37,8 +37,10 @@ struct RequireConcurrentPartitionDetach: ContentRule {
             for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_DetachPartition" {
                 guard let partition = command["def"]?["PartitionCmd"], partition["concurrent"]?.bool != true,
                       tables.isLive(node) else { continue }
+                let child = partition["name"]?["relname"]?.string ?? "the partition"
+                let table = node["relation"]?["relname"]?.string ?? "the table"
                 hits.append(text.hit(part, statement,
-                                     message: "Detaching `\(partition["name"]?["relname"]?.string ?? "the partition")` blocks reads and writes on all of `\(node["relation"]?["relname"]?.string ?? "the table")`.",
+                                     message: "Detaching `\(child)` blocks reads and writes on all of `\(table)`.",
                                      help: "Use DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), outside any transaction."))
             }
         }

@@ -73,9 +73,12 @@ struct TransactionNesting: ContentRule {
                     guard let kind = SquawkLocks.TransactionKind(statement) else { continue }
                     switch (kind, text.runsInTransaction) {
                     case (.begin, true), (.end, true):
+                        let effect = kind == .begin
+                            ? "BEGIN is ignored and a later COMMIT ends the tool's transaction" : "ends the tool's transaction halfway"
+                        let advice = SquawkLocks.outsideTransactionAdvice(text.format)
                         hits.append(text.hit(part, statement,
-                                             message: "The migration tool already runs this file in a transaction; this \(kind == .begin ? "BEGIN is ignored and a later COMMIT ends the tool's transaction" : "ends the tool's transaction halfway").",
-                                             help: "Remove it and let the tool manage the transaction, or turn the tool's transaction off: " + SquawkLocks.outsideTransactionAdvice(text.format) + "."))
+                                             message: "The migration tool already runs this file in a transaction; this \(effect).",
+                                             help: "Remove it and let the tool manage the transaction, or turn the tool's transaction off: \(advice)."))
                     case (.begin, false) where open:
                         hits.append(text.hit(part, statement,
                                              message: "A transaction is already open: this BEGIN is ignored, and the next COMMIT ends the outer transaction.",
