@@ -1,0 +1,116 @@
+/// Schema changes to tables that have nothing to do with each other, in one up migration.
+struct OneChangePerMigration: ContentRule {
+    static let description = ContentRuleDescription(
+        id: "one-change-per-migration",
+        summary: "One migration makes several unrelated schema changes.",
+        rationale: """
+            A migration that changes several unrelated tables takes the locks of all of them, \
+            often inside one transaction, so a lock queue on any one table stalls the others; when \
+            one change fails the whole set rolls back or, without a transaction, stops halfway; \
+            and a reviewer, or a rollback, cannot take one change without the others. Make one \
+            migration per change. The rule groups the statements that create, alter, index, rename \
+            or drop tables by table: indexes, constraints and columns of a table count as that \
+            table's change, and a foreign key from one table to another links the two (a table \
+            created with its child tables is one change). Statements on other objects (types, \
+            functions, extensions) are not counted.
+            """,
+        triggering: [
+            ContentExample("""
+                ALTER TABLE users ADD COLUMN nickname text;
+                ALTER TABLE orders ADD COLUMN note text;
+                """, expectedLine: 2),
+            ContentExample("""
+                CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric NOT NULL);
+                CREATE INDEX idx_invoices_total ON invoices (total);
+                DROP TABLE legacy_reports;
+                """, expectedLine: 3),
+        ],
+        nonTriggering: [
+            ContentExample("""
+                CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint NOT NULL);
+                CREATE INDEX idx_invoices_account_id ON invoices (account_id);
+                ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id);
+                """),
+            ContentExample("""
+                CREATE TABLE orders (id bigint PRIMARY KEY);
+                CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
+                """),
+            ContentExample("""
+                CREATE TYPE mood AS ENUM ('happy', 'sad');
+                ALTER TABLE users ADD COLUMN mood mood;
+                """),
+        ])
+
+    func check(_ text: MigrationText) -> [RuleHit] {
+        guard text.dialect == .postgres else { return [] }
+        var groups = TableGroups()
+        var touches: [(part: SQLPart, statement: LintStatement, table: String)] = []
+        for part in text.upParts {
+            for statement in part.statements {
+                guard let type = statement.type, let node = statement.node else { continue }
+                var tables: [String] = []
+                switch type {
+                case "CreateStmt", "IndexStmt", "RenameStmt":
+                    if let table = node["relation"]?["relname"]?.string { tables.append(table) }
+                    for element in node["tableElts"]?.elements ?? [] {
+                        if let referenced = element["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
+                        for constraint in element["ColumnDef"]?["constraints"]?.elements ?? [] {
+                            if let referenced = constraint["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
+                        }
+                    }
+                case "AlterTableStmt":
+                    guard node["objtype"]?.string == "OBJECT_TABLE", let table = node["relation"]?["relname"]?.string else { continue }
+                    tables.append(table)
+                    for command in node["cmds"]?.elements ?? [] {
+                        let definition = command["AlterTableCmd"]?["def"]
+                        if let referenced = definition?["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
+                        for constraint in definition?["ColumnDef"]?["constraints"]?.elements ?? [] {
+                            if let referenced = constraint["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
+                        }
+                    }
+                case "DropStmt":
+                    guard node["removeType"]?.string == "OBJECT_TABLE" else { continue }
+                    for object in node["objects"]?.elements ?? [] {
+                        guard let table = object["List"]?["items"]?.elements.last?["String"]?["sval"]?.string else { continue }
+                        touches.append((part, statement, table.lowercased()))
+                        groups.add(table.lowercased())
+                    }
+                    continue
+                default:
+                    continue
+                }
+                guard let first = tables.first?.lowercased() else { continue }
+                touches.append((part, statement, first))
+                groups.add(first)
+                for other in tables.dropFirst() { groups.join(first, other.lowercased()) }
+            }
+        }
+        guard let first = touches.first else { return [] }
+        let root = groups.root(first.table)
+        guard let unrelated = touches.first(where: { groups.root($0.table) != root }) else { return [] }
+        return [text.hit(unrelated.part, unrelated.statement,
+                         message: "This migration also changes `\(unrelated.table)`, which is unrelated to `\(first.table)` changed before it.",
+                         help: "Move each unrelated table change into a migration of its own.")]
+    }
+}
+
+/// Tables joined into groups by the foreign keys between them (a union-find over names).
+private struct TableGroups {
+    private var parent: [String: String] = [:]
+
+    mutating func add(_ table: String) {
+        if parent[table] == nil { parent[table] = table }
+    }
+
+    mutating func join(_ table: String, _ other: String) {
+        add(other)
+        let (a, b) = (root(table), root(other))
+        if a != b { parent[b] = a }
+    }
+
+    func root(_ table: String) -> String {
+        var current = table
+        while let next = parent[current], next != current { current = next }
+        return current
+    }
+}
