@@ -10,7 +10,7 @@ struct NonIdempotentDataMigration: ContentRule {
             wrap in a transaction, when a migration is replayed on a restored copy, or by hand. A \
             plain INSERT then adds its rows a second time, or fails on a unique key and stops the \
             deploy. Write `INSERT … ON CONFLICT DO NOTHING` (or `DO UPDATE`), or `INSERT … SELECT … \
-            WHERE NOT EXISTS (…)`, so a second run changes nothing. Rows inserted into a table that \
+            WHERE NOT EXISTS (…)` (or `NOT IN (SELECT …)`), so a second run changes nothing. Rows inserted into a table that \
             the same migration creates with a plain CREATE TABLE are left alone: a rerun fails on \
             the CREATE first. INSERTs inside a DO block are left alone too, as PL/pgSQL around them \
             (`IF NOT EXISTS … THEN`) may guard them.
@@ -30,6 +30,10 @@ struct NonIdempotentDataMigration: ContentRule {
         nonTriggering: [
             ContentExample("INSERT INTO settings (key, value) VALUES ('signup_enabled', 'true') ON CONFLICT (key) DO NOTHING;\n"),
             ContentExample("INSERT INTO roles (name) SELECT 'admin' WHERE NOT EXISTS (SELECT 1 FROM roles WHERE name = 'admin');\n"),
+            ContentExample("""
+                INSERT INTO user_settings (user_id, theme)
+                SELECT id, 'light' FROM users WHERE id NOT IN (SELECT user_id FROM user_settings);
+                """),
             ContentExample("""
                 CREATE TABLE plans (id bigint PRIMARY KEY, name text NOT NULL);
                 INSERT INTO plans (id, name) VALUES (1, 'free');
@@ -73,12 +77,14 @@ struct NonIdempotentDataMigration: ContentRule {
         return hits
     }
 
-    /// Whether a WHERE clause holds a `NOT EXISTS (…)`, alone or among its ANDed conditions.
+    /// Whether a WHERE clause holds a `NOT EXISTS (…)` or `NOT IN (SELECT …)`, alone or among its
+    /// conditions.
     static func isGuarded(_ clause: PGNode?) -> Bool {
         guard let clause else { return false }
         return clause.descendants("BoolExpr").contains { expression in
-            expression["boolop"]?.string == "NOT_EXPR"
-                && expression["args"]?[0]?["SubLink"]?["subLinkType"]?.string == "EXISTS_SUBLINK"
+            guard expression["boolop"]?.string == "NOT_EXPR" else { return false }
+            let kind = expression["args"]?[0]?["SubLink"]?["subLinkType"]?.string
+            return kind == "EXISTS_SUBLINK" || kind == "ANY_SUBLINK"
         }
     }
 }
