@@ -38,6 +38,7 @@ struct OneChangePerMigration: ContentRule {
             ContentExample("""
                 CREATE TYPE mood AS ENUM ('happy', 'sad');
                 ALTER TABLE users ADD COLUMN mood mood;
+                ALTER INDEX users_mood_index RENAME TO idx_users_mood;
                 """),
         ])
 
@@ -51,6 +52,8 @@ struct OneChangePerMigration: ContentRule {
                 var tables: [String] = []
                 switch type {
                 case "CreateStmt", "IndexStmt", "RenameStmt":
+                    if type == "RenameStmt", node["renameType"]?.string != "OBJECT_TABLE",
+                       node["relationType"]?.string != "OBJECT_TABLE" { continue }
                     if let table = node["relation"]?["relname"]?.string { tables.append(table) }
                     for element in node["tableElts"]?.elements ?? [] {
                         if let referenced = element["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
@@ -108,9 +111,16 @@ private struct TableGroups {
         if a != b { parent[b] = a }
     }
 
-    func root(_ table: String) -> String {
+    /// The group's representative; every table on the way is pointed at it, so chains stay short
+    /// however many tables a file links.
+    mutating func root(_ table: String) -> String {
         var current = table
         while let next = parent[current], next != current { current = next }
+        var step = table
+        while let next = parent[step], next != current {
+            parent[step] = current
+            step = next
+        }
         return current
     }
 }

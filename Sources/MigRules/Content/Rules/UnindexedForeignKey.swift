@@ -55,7 +55,14 @@ struct UnindexedForeignKey: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var keys: [(part: SQLPart, statement: LintStatement, constraint: PGNode, table: String, columns: [String])] = []
-        var indexed: [String: [[String]]] = [:]
+        /// Per table, the leading columns of each index, primary key and unique constraint, each
+        /// prefix sorted and joined, so a foreign key's lookup is one set query.
+        var indexed: [String: Set<String>] = [:]
+        func index(_ table: String, _ columns: [String]) {
+            for length in columns.indices {
+                indexed[table, default: []].insert(columns[...length].sorted().joined(separator: ","))
+            }
+        }
         for part in text.upParts {
             for statement in part.statements {
                 guard let node = statement.node else { continue }
@@ -63,7 +70,7 @@ struct UnindexedForeignKey: ContentRule {
                 case "IndexStmt":
                     guard let table = Self.table(node) else { continue }
                     let columns = (node["indexParams"]?.elements ?? []).map { $0["IndexElem"]?["name"]?.string ?? "" }
-                    indexed[table, default: []].append(columns.map { $0.lowercased() })
+                    index(table, columns.map { $0.lowercased() })
                 case "CreateStmt", "AlterTableStmt":
                     guard let table = Self.table(node) else { continue }
                     var constraints: [(constraint: PGNode, column: String?)] = []
@@ -83,7 +90,7 @@ struct UnindexedForeignKey: ContentRule {
                         case "CONSTR_FOREIGN":
                             keys.append((part, statement, constraint, table, columns))
                         case "CONSTR_PRIMARY", "CONSTR_UNIQUE":
-                            indexed[table, default: []].append(columns)
+                            index(table, columns)
                         default:
                             continue
                         }
@@ -94,10 +101,8 @@ struct UnindexedForeignKey: ContentRule {
             }
         }
         return keys.compactMap { key in
-            let covered = (indexed[key.table] ?? []).contains { index in
-                index.count >= key.columns.count && Set(index.prefix(key.columns.count)) == Set(key.columns)
-            }
-            guard !covered, !key.columns.isEmpty else { return nil }
+            guard !key.columns.isEmpty,
+                  indexed[key.table]?.contains(key.columns.sorted().joined(separator: ",")) != true else { return nil }
             let list = key.columns.joined(separator: ", ")
             return text.hit(key.part, key.statement, node: key.constraint,
                             message: "No index in this migration leads with the foreign key's columns (\(list)) on `\(key.table)`.",
