@@ -1,3 +1,5 @@
+import MigSQL
+
 /// Schema changes to tables that have nothing to do with each other, in one up migration.
 struct OneChangePerMigration: ContentRule {
     static let description = ContentRuleDescription(
@@ -45,53 +47,51 @@ struct OneChangePerMigration: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
         var groups = TableGroups()
-        var touches: [(part: SQLPart, statement: LintStatement, table: String)] = []
-        for part in text.upParts {
+        /// Each statement on a table, by its part's index and its offset; names come folded.
+        var touches: [(part: Int, offset: Int, table: String)] = []
+        func link(_ table: String, constraint: PGNode?, column: PGNode?) {
+            if let referenced = constraint?["pktable"]?["relname"]?.string { groups.join(table, referenced) }
+            for element in column?["constraints"]?.elements ?? [] {
+                if let referenced = element["Constraint"]?["pktable"]?["relname"]?.string { groups.join(table, referenced) }
+            }
+        }
+        let parts = text.upParts
+        for (partIndex, part) in parts.enumerated() {
             for statement in part.statements {
                 guard let type = statement.type, let node = statement.node else { continue }
-                var tables: [String] = []
+                let offset = statement.statement.range.lowerBound
                 switch type {
-                case "CreateStmt", "IndexStmt", "RenameStmt":
+                case "CreateStmt", "IndexStmt", "RenameStmt", "AlterTableStmt":
                     if type == "RenameStmt", node["renameType"]?.string != "OBJECT_TABLE",
                        node["relationType"]?.string != "OBJECT_TABLE" { continue }
-                    if let table = node["relation"]?["relname"]?.string { tables.append(table) }
+                    if type == "AlterTableStmt", node["objtype"]?.string != "OBJECT_TABLE" { continue }
+                    guard let table = node["relation"]?["relname"]?.string else { continue }
+                    touches.append((partIndex, offset, table))
+                    groups.add(table)
+                    guard statement.mentions("references", in: part) else { continue }
                     for element in node["tableElts"]?.elements ?? [] {
-                        if let referenced = element["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
-                        for constraint in element["ColumnDef"]?["constraints"]?.elements ?? [] {
-                            if let referenced = constraint["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
-                        }
+                        link(table, constraint: element["Constraint"], column: element["ColumnDef"])
                     }
-                case "AlterTableStmt":
-                    guard node["objtype"]?.string == "OBJECT_TABLE", let table = node["relation"]?["relname"]?.string else { continue }
-                    tables.append(table)
                     for command in node["cmds"]?.elements ?? [] {
                         let definition = command["AlterTableCmd"]?["def"]
-                        if let referenced = definition?["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
-                        for constraint in definition?["ColumnDef"]?["constraints"]?.elements ?? [] {
-                            if let referenced = constraint["Constraint"]?["pktable"]?["relname"]?.string { tables.append(referenced) }
-                        }
+                        link(table, constraint: definition?["Constraint"], column: definition?["ColumnDef"])
                     }
                 case "DropStmt":
                     guard node["removeType"]?.string == "OBJECT_TABLE" else { continue }
                     for object in node["objects"]?.elements ?? [] {
                         guard let table = object["List"]?["items"]?.elements.last?["String"]?["sval"]?.string else { continue }
-                        touches.append((part, statement, table.lowercased()))
-                        groups.add(table.lowercased())
+                        touches.append((partIndex, offset, table))
+                        groups.add(table)
                     }
-                    continue
                 default:
                     continue
                 }
-                guard let first = tables.first?.lowercased() else { continue }
-                touches.append((part, statement, first))
-                groups.add(first)
-                for other in tables.dropFirst() { groups.join(first, other.lowercased()) }
             }
         }
         guard let first = touches.first else { return [] }
         let root = groups.root(first.table)
         guard let unrelated = touches.first(where: { groups.root($0.table) != root }) else { return [] }
-        return [text.hit(unrelated.part, unrelated.statement,
+        return [text.hit(parts[unrelated.part], at: unrelated.offset,
                          message: "This migration also changes `\(unrelated.table)`, which is unrelated to `\(first.table)` changed before it.",
                          help: "Move each unrelated table change into a migration of its own.")]
     }

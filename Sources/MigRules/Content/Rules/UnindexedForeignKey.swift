@@ -54,7 +54,8 @@ struct UnindexedForeignKey: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
-        var keys: [(part: SQLPart, statement: LintStatement, constraint: PGNode, table: String, columns: [String])] = []
+        /// Each foreign key, by its part's index and its offset; names come folded.
+        var keys: [(part: Int, offset: Int, table: String, columns: [String])] = []
         /// Per table, the leading columns of each index, primary key and unique constraint, each
         /// prefix sorted and joined, so a foreign key's lookup is one set query.
         var indexed: [String: Set<String>] = [:]
@@ -63,37 +64,45 @@ struct UnindexedForeignKey: ContentRule {
                 indexed[table, default: []].insert(columns[...length].sorted().joined(separator: ","))
             }
         }
-        for part in text.upParts {
+        let parts = text.upParts
+        for (partIndex, part) in parts.enumerated() {
             for statement in part.statements {
                 guard let node = statement.node else { continue }
                 switch statement.type {
                 case "IndexStmt":
-                    guard let table = Self.table(node) else { continue }
-                    let columns = (node["indexParams"]?.elements ?? []).map { $0["IndexElem"]?["name"]?.string ?? "" }
-                    index(table, columns.map { $0.lowercased() })
+                    guard let table = node["relation"]?["relname"]?.string else { continue }
+                    index(table, (node["indexParams"]?.elements ?? []).map { $0["IndexElem"]?["name"]?.string ?? "" })
                 case "CreateStmt", "AlterTableStmt":
-                    guard let table = Self.table(node) else { continue }
-                    var constraints: [(constraint: PGNode, column: String?)] = []
-                    for element in node["tableElts"]?.elements ?? [] {
-                        constraints += Self.constraints(table: element["Constraint"], column: element["ColumnDef"])
-                    }
-                    for command in node["cmds"]?.elements ?? [] where command["AlterTableCmd"]?["subtype"]?.string == "AT_AddColumn"
-                        || command["AlterTableCmd"]?["subtype"]?.string == "AT_AddConstraint" {
-                        let definition = command["AlterTableCmd"]?["def"]
-                        constraints += Self.constraints(table: definition?["Constraint"], column: definition?["ColumnDef"])
-                    }
-                    for (constraint, column) in constraints {
+                    guard statement.mentions("references", in: part) || statement.mentions("primary", in: part)
+                            || statement.mentions("unique", in: part),
+                          let table = node["relation"]?["relname"]?.string else { continue }
+                    /// A constraint of the table, or of the column `column`.
+                    func consider(_ constraint: PGNode, column: String?) {
+                        let type = constraint["contype"]?.string
+                        let isForeign = type == "CONSTR_FOREIGN"
+                        guard isForeign || type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" else { return }
                         let columns = column.map { [$0] }
-                            ?? (constraint[constraint["contype"]?.string == "CONSTR_FOREIGN" ? "fk_attrs" : "keys"]?.elements ?? [])
-                                .compactMap { $0["String"]?["sval"]?.string?.lowercased() }
-                        switch constraint["contype"]?.string {
-                        case "CONSTR_FOREIGN":
-                            keys.append((part, statement, constraint, table, columns))
-                        case "CONSTR_PRIMARY", "CONSTR_UNIQUE":
+                            ?? (constraint[isForeign ? "fk_attrs" : "keys"]?.elements ?? []).compactMap { $0["String"]?["sval"]?.string }
+                        if isForeign {
+                            keys.append((partIndex, constraint.location ?? statement.statement.range.lowerBound, table, columns))
+                        } else {
                             index(table, columns)
-                        default:
-                            continue
                         }
+                    }
+                    func consider(constraint: PGNode?, columnDefinition: PGNode?) {
+                        if let constraint { consider(constraint, column: nil) }
+                        guard let constraints = columnDefinition?["constraints"]?.elements, !constraints.isEmpty,
+                              let column = columnDefinition?["colname"]?.string else { return }
+                        for element in constraints {
+                            if let constraint = element["Constraint"] { consider(constraint, column: column) }
+                        }
+                    }
+                    for element in node["tableElts"]?.elements ?? [] {
+                        consider(constraint: element["Constraint"], columnDefinition: element["ColumnDef"])
+                    }
+                    for command in node["cmds"]?.elements ?? [] {
+                        let definition = command["AlterTableCmd"]?["def"]
+                        consider(constraint: definition?["Constraint"], columnDefinition: definition?["ColumnDef"])
                     }
                 default:
                     continue
@@ -104,20 +113,9 @@ struct UnindexedForeignKey: ContentRule {
             guard !key.columns.isEmpty,
                   indexed[key.table]?.contains(key.columns.sorted().joined(separator: ",")) != true else { return nil }
             let list = key.columns.joined(separator: ", ")
-            return text.hit(key.part, key.statement, node: key.constraint,
+            return text.hit(parts[key.part], at: key.offset,
                             message: "No index in this migration leads with the foreign key's columns (\(list)) on `\(key.table)`.",
                             help: "Create an index on `\(key.table)` (\(list)) in the same migration.")
         }
-    }
-
-    private static func table(_ node: PGNode) -> String? {
-        node["relation"]?["relname"]?.string?.lowercased()
-    }
-
-    /// A table constraint, or the constraints of a column definition with the column's name.
-    private static func constraints(table: PGNode?, column: PGNode?) -> [(constraint: PGNode, column: String?)] {
-        if let table { return [(table, nil)] }
-        guard let column, let name = column["colname"]?.string?.lowercased() else { return [] }
-        return (column["constraints"]?.elements ?? []).compactMap { element in element["Constraint"].map { ($0, name) } }
     }
 }
