@@ -65,6 +65,7 @@ import Testing
         #expect(statements("SELECT 1\nDELIMITER //\n;") == ["SELECT 1\nDELIMITER //"])
         #expect(statements("SELECT 'x\nDELIMITER //';\nSELECT 2;") == ["SELECT 'x\nDELIMITER //'", "SELECT 2"])
         #expect(statements("DELIMITER //\nSELECT 1; SELECT 2//\nDELIMITER\nSELECT 3//") == ["SELECT 1; SELECT 2", "SELECT 3"])
+        #expect(statements("DELIMITER //\r\nSELECT 1; SELECT 2//\r\n  delimiter ;\r\nSELECT 3;") == ["SELECT 1; SELECT 2", "SELECT 3"])
     }
 
     @Test func offsetsAreThoseOfTheWholeSourceWithCRLFAndInvalidBytes() throws {

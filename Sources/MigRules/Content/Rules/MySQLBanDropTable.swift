@@ -17,6 +17,13 @@ struct MySQLBanDropTable: ContentRule {
                 /* DROP TABLE x; in a comment */ SELECT 1;
                 DROP TABLE IF EXISTS `reports`.`daily`, weekly;
                 """, dialect: .mysql, expectedLine: 2),
+            ContentExample("""
+                class DropLegacyReports < ActiveRecord::Migration[7.1]
+                  def up
+                    execute "DROP TABLE legacy_reports"
+                  end
+                end
+                """, path: "db/migrate/20240105093000_drop_legacy_reports.rb", format: .rails, dialect: .mysql, expectedLine: 3),
         ],
         nonTriggering: [
             ContentExample("-- DROP TABLE legacy_reports;\n# DROP TABLE legacy_reports;\nSELECT 1;\n", dialect: .mysql),
@@ -26,6 +33,12 @@ struct MySQLBanDropTable: ContentRule {
                 DROP TABLE scratch;
                 DROP TEMPORARY TABLE tmp_ids;
                 """, dialect: .mysql),
+            ContentExample("""
+                -- migrate:up
+                CREATE TABLE reports (id BIGINT PRIMARY KEY);
+                -- migrate:down
+                DROP TABLE reports;
+                """, format: .dbmate, dialect: .mysql),
             ContentExample("DROP TABLE legacy_reports;\n"),
         ])
 
