@@ -3,8 +3,9 @@ public import MigFormats
 public import MigSQL
 
 /// One migration file as the content rules read it: its SQL split into up and down parts and
-/// parsed statement by statement (PostgreSQL) or kept as text (other dialects), its framework
-/// code when it is Ruby or Python, and what history says about the tables it touches.
+/// parsed statement by statement (PostgreSQL), cut into statements of tokens (MySQL) or kept as
+/// text (other dialects), its framework code when it is Ruby or Python, and what history says
+/// about the tables it touches.
 public struct MigrationText: Sendable {
     public let path: RepoPath
     public let format: MigrationFormatKind

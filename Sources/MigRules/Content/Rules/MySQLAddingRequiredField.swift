@@ -43,8 +43,9 @@ struct MySQLAddingRequiredField: ContentRule {
             for clause in clauses {
                 for column in Self.addedColumns(statement, clause) where Self.isRequired(statement, column) {
                     let name = statement.name(at: column.lowerBound) ?? "?"
-                    hits.append(text.hit(part, statement, token: column.lowerBound,
-                                         message: "`\(name)` is added NOT NULL without a default, so existing rows of `\(command.table)` get implicit zero values.",
+                    let message = "`\(name)` is added NOT NULL without a default, so existing rows of "
+                        + "`\(command.table)` get implicit zero values."
+                    hits.append(text.hit(part, statement, token: column.lowerBound, message: message,
                                          help: "Give `\(name)` an explicit DEFAULT, or add it nullable, backfill, then make it NOT NULL."))
                 }
             }
