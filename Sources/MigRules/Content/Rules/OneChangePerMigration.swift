@@ -12,8 +12,9 @@ struct OneChangePerMigration: ContentRule {
             and a reviewer, or a rollback, cannot take one change without the others. Make one \
             migration per change. The rule groups the statements that create, alter, index, rename \
             or drop tables by table: indexes, constraints and columns of a table count as that \
-            table's change, and a foreign key from one table to another links the two (a table \
-            created with its child tables is one change). Statements on other objects (types, \
+            table's change, a foreign key from one table to another links the two (a table \
+            created with its child tables is one change), a table renamed is one with its new \
+            name, and the tables of one DROP TABLE are one change. Statements on other objects (types, \
             functions, extensions) are not counted.
             """,
         triggering: [
@@ -26,6 +27,11 @@ struct OneChangePerMigration: ContentRule {
                 CREATE INDEX idx_invoices_total ON invoices (total);
                 DROP TABLE legacy_reports;
                 """, expectedLine: 3),
+            ContentExample("""
+                ALTER TABLE invoices RENAME TO bills;
+                ALTER TABLE bills ADD COLUMN note text;
+                DROP TABLE legacy_bills, legacy_bill_lines;
+                """, expectedLine: 3),
         ],
         nonTriggering: [
             ContentExample("""
@@ -33,6 +39,11 @@ struct OneChangePerMigration: ContentRule {
                 CREATE INDEX idx_invoices_account_id ON invoices (account_id);
                 ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id);
                 """),
+            ContentExample("""
+                ALTER TABLE invoices RENAME TO bills;
+                ALTER TABLE bills ADD COLUMN note text;
+                """),
+            ContentExample("DROP TABLE legacy_bills, legacy_bill_lines;\n"),
             ContentExample("""
                 CREATE TABLE orders (id bigint PRIMARY KEY);
                 CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
@@ -68,6 +79,9 @@ struct OneChangePerMigration: ContentRule {
                     guard let table = node["relation"]?["relname"]?.string else { continue }
                     touches.append((partIndex, offset, table))
                     groups.add(table)
+                    if type == "RenameStmt", node["renameType"]?.string == "OBJECT_TABLE", let newName = node["newname"]?.string {
+                        groups.join(table, newName)
+                    }
                     guard statement.mentions("references", in: part) else { continue }
                     for element in node["tableElts"]?.elements ?? [] {
                         link(table, constraint: element["Constraint"], column: element["ColumnDef"])
@@ -78,10 +92,12 @@ struct OneChangePerMigration: ContentRule {
                     }
                 case "DropStmt":
                     guard node["removeType"]?.string == "OBJECT_TABLE" else { continue }
+                    var first: String?
                     for object in node["objects"]?.elements ?? [] {
                         guard let table = object["List"]?["items"]?.elements.last?["String"]?["sval"]?.string else { continue }
                         touches.append((partIndex, offset, table))
                         groups.add(table)
+                        if let first { groups.join(first, table) } else { first = table }
                     }
                 default:
                     continue
