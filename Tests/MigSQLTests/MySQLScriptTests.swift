@@ -95,4 +95,25 @@ import Testing
         #expect(statements("SELECT 'open; DROP TABLE t;") == ["SELECT 'open; DROP TABLE t;"])
         #expect(statements("SELECT 1 /* open; DROP TABLE t;") == ["SELECT 1"])
     }
+
+    /// Any bytes read to the end: statements in order, inside the range, never empty.
+    @Test func arbitraryBytesNeverStopTheReading() {
+        let alphabet = Array("ab1 ;'\"`\\/*!-#\n\r$()DELIMITER".utf8) + [0xFF, 0xC3, 0x00]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(seed % 200) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            let start = min(3, bytes.count)
+            let script = MySQLScript(bytes, range: start..<bytes.count)
+            var previousEnd = start
+            for statement in script.statements {
+                #expect(statement.range.lowerBound >= previousEnd && statement.range.upperBound <= bytes.count)
+                #expect(!statement.range.isEmpty && !statement.tokens.isEmpty)
+                previousEnd = statement.range.upperBound
+            }
+        }
+    }
 }
