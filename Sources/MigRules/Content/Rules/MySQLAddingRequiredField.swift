@@ -34,6 +34,11 @@ struct MySQLAddingRequiredField: ContentRule {
                 ALTER TABLE plans ADD COLUMN name VARCHAR(40) NOT NULL;
                 """, dialect: .mysql),
             ContentExample("ALTER TABLE users ADD COLUMN status VARCHAR(20) NOT NULL;\n", dialect: .mysql, newTables: ["users"]),
+            ContentExample("""
+                -- ALTER TABLE users ADD COLUMN status VARCHAR(20) NOT NULL;
+                INSERT INTO audit (note) VALUES ('ALTER TABLE users ADD COLUMN status VARCHAR(20) NOT NULL');
+                ALTER TABLE users ADD COLUMN `key` INT NULL, ADD KEY idx_users_key (`key`);
+                """, dialect: .mysql),
         ])
 
     func check(_ text: MigrationText) -> [RuleHit] {
