@@ -45,6 +45,7 @@ public enum MigrationReader {
             parts = sectionParts(bytes: bytes, lineMap: lineMap, markers: markers,
                                  wholeFileIsDown: isDownFile(path, format: format), statements: parse(bytes))
         }
+        if dialect == .mysql { parts = parts.map { $0.readingMySQL() } }
         return MigrationText(path: path, format: format, dialect: dialect, bytes: bytes, lineMap: lineMap,
                              parts: parts.filter { $0.direction == .up } + parts.filter { $0.direction == .down },
                              code: code, runsInTransaction: transactional,

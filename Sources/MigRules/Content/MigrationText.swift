@@ -3,8 +3,9 @@ public import MigFormats
 public import MigSQL
 
 /// One migration file as the content rules read it: its SQL split into up and down parts and
-/// parsed statement by statement (PostgreSQL) or kept as text (other dialects), its framework
-/// code when it is Ruby or Python, and what history says about the tables it touches.
+/// parsed statement by statement (PostgreSQL), cut into statements of tokens (MySQL) or kept as
+/// text (other dialects), its framework code when it is Ruby or Python, and what history says
+/// about the tables it touches.
 public struct MigrationText: Sendable {
     public let path: RepoPath
     public let format: MigrationFormatKind
@@ -86,16 +87,25 @@ public struct SQLPart: Sendable {
     /// Parsed statements (PostgreSQL only), in order; `LintStatement.index` is the position here.
     public let statements: [LintStatement]
     public let placement: Placement
+    /// The statements of a MySQL part, read once for all the rules; empty for other dialects.
+    public let mysqlStatements: [MySQLStatement]
     let lineMap: LineMap
 
     public init(direction: Direction, source: [UInt8], range: Range<Int>, statements: [LintStatement],
-                placement: Placement, lineMap: LineMap) {
+                placement: Placement, lineMap: LineMap, mysqlStatements: [MySQLStatement] = []) {
         self.direction = direction
         self.source = source
         self.range = range
         self.statements = statements
         self.placement = placement
+        self.mysqlStatements = mysqlStatements
         self.lineMap = lineMap
+    }
+
+    /// The part with its text read as a MySQL script.
+    func readingMySQL() -> SQLPart {
+        SQLPart(direction: direction, source: source, range: range, statements: statements, placement: placement,
+                lineMap: lineMap, mysqlStatements: MySQLScript(source, range: range).statements)
     }
 
     /// The text of the part, for dialects read by a tokenizer rather than libpg_query.
