@@ -149,3 +149,20 @@ import Testing
         #expect(CreatedTables.names(in: Array("ALTER TABLE users ADD COLUMN created_at timestamptz;".utf8)).isEmpty)
     }
 }
+
+@Suite struct SuppressionReachTests {
+    @Test func aCommentCoversEveryLineOfTheStatementAfterIt() {
+        let sql = "-- migledger:ignore prefer-text-field legacy clients send 255 chars at most\nCREATE TABLE IF NOT EXISTS accounts (\n  id bigint PRIMARY KEY,\n  name varchar(255)\n);\n"
+        let text = MigrationReader.read(path: RepoPath("db/migrations/1_a.sql"), bytes: Array(sql.utf8), format: .sql, dialect: .postgres)
+        #expect(!ContentLinter { $0 == "prefer-text-field" }.lint(text).contains { $0.rule == "prefer-text-field" })
+        let unsuppressed = MigrationReader.read(path: RepoPath("db/migrations/1_a.sql"), bytes: Array(sql.utf8.dropFirst(76)),
+                                                format: .sql, dialect: .postgres)
+        #expect(ContentLinter { $0 == "prefer-text-field" }.lint(unsuppressed).map(\.rule) == ["prefer-text-field"])
+    }
+
+    @Test func mysqlHashCommentsSuppress() {
+        let sql = "# migledger:ignore mysql-ban-drop-table table unused since 2023\nDROP TABLE legacy;\n"
+        let text = MigrationReader.read(path: RepoPath("db/migrations/1_a.sql"), bytes: Array(sql.utf8), format: .sql, dialect: .mysql)
+        #expect(ContentLinter { $0 == "mysql-ban-drop-table" }.lint(text).isEmpty)
+    }
+}

@@ -33,10 +33,23 @@ public struct ContentLinter: Sendable {
         }
         let suppressions = Suppressions.find(in: text)
         guard !suppressions.isEmpty else { return hits }
+        // A comment before a statement covers the whole statement: a rule may point at a type
+        // or a constraint on a later line of it.
+        var statementLines: [Int: Int] = [:]
+        for part in text.parts {
+            for statement in part.statements {
+                let first = part.location(ofOffset: statement.statement.range.lowerBound).line
+                let last = part.location(ofOffset: max(statement.statement.range.upperBound - 1, statement.statement.range.lowerBound)).line
+                statementLines[first] = max(statementLines[first] ?? first, last)
+            }
+        }
         var used = Set<Int>()
         hits.removeAll { hit in
             guard let line = hit.hit.line,
-                  let index = suppressions.firstIndex(where: { $0.target == line && $0.rules.contains(hit.rule) }) else { return false }
+                  let index = suppressions.firstIndex(where: { suppression in
+                      suppression.rules.contains(hit.rule)
+                          && (suppression.target...(statementLines[suppression.target] ?? suppression.target)).contains(line)
+                  }) else { return false }
             used.insert(index)
             return true
         }

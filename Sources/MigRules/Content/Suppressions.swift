@@ -26,18 +26,20 @@ public enum Suppressions {
     /// Every suppression comment in a file of the format.
     public static func find(in bytes: [UInt8], format: MigrationFormatKind) -> [Suppression] {
         guard contains(Array(keyword.utf8), in: bytes) else { return [] }
-        let commentOpener = format == .rails || format == .alembic || format == .django ? "#" : "--"
+        // SQL comments start with `--`, and with `#` too in MySQL; the frameworks' with `#`.
+        let commentOpeners = format == .rails || format == .alembic || format == .django ? ["#"] : ["--", "#"]
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         var found: [Suppression] = []
         for (index, line) in lines.enumerated() {
             guard let keywordRange = line.range(of: keyword),
-                  let opener = line[..<keywordRange.lowerBound].range(of: commentOpener, options: .backwards) else { continue }
+                  let opener = commentOpeners.compactMap({ line[..<keywordRange.lowerBound].range(of: $0, options: .backwards) })
+                      .min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
             let before = line[..<opener.lowerBound].trimmingCharacters(in: .whitespaces)
             let words = line[keywordRange.upperBound...].split(whereSeparator: \.isWhitespace)
             let rules = words.first.map { $0.split(separator: ",").map(String.init) } ?? []
             let reason = words.dropFirst().joined(separator: " ")
-            let target = before.isEmpty ? nextCodeLine(after: index, in: lines, commentOpener: commentOpener) : index + 1
+            let target = before.isEmpty ? nextCodeLine(after: index, in: lines, commentOpeners: commentOpeners) : index + 1
             found.append(Suppression(line: index + 1, column: line.distance(from: line.startIndex, to: opener.lowerBound) + 1,
                                      target: target, rules: rules, reason: reason.isEmpty ? nil : reason))
         }
@@ -57,11 +59,11 @@ public enum Suppressions {
 
     /// The 1-based number of the first line after `index` (0-based) with something besides
     /// blanks and comments.
-    private static func nextCodeLine(after index: Int, in lines: [String], commentOpener: String) -> Int {
+    private static func nextCodeLine(after index: Int, in lines: [String], commentOpeners: [String]) -> Int {
         var next = index + 1
         while next < lines.count {
             let trimmed = lines[next].trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty && !trimmed.hasPrefix(commentOpener) { break }
+            if !trimmed.isEmpty && !commentOpeners.contains(where: trimmed.hasPrefix) { break }
             next += 1
         }
         return next + 1
