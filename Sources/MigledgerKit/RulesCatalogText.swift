@@ -29,9 +29,10 @@ public enum RulesCatalogText {
 
     public static func list() -> String {
         var out = ""
+        let width = entries.map(\.id.count).max() ?? 0
         for entry in entries {
             let severity = RuleCatalogue.rule(entry.id)?.defaultSeverity.rawValue ?? "error"
-            out += "\(entry.id.padding(toLength: 40, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.summary)\n"
+            out += "\(entry.id.padding(toLength: width, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.summary)\n"
         }
         return out + "\nRun `migledger rules <id>` for a rule's explanation and examples.\n"
     }
