@@ -18,36 +18,54 @@ public enum LintService {
         guard !paths.isEmpty else { throw UserFacingError(.usage, "give the migration files to lint, e.g. `migledger lint db/migrate/*.sql`") }
         let policy = try policyPath.map(loadPolicy) ?? Policy.recommended
         let content = ContentFindings(policy: policy, today: today)
-        var findings: [Finding] = []
-        for file in try expand(paths) {
-            let bytes = try read(file)
-            let path = RepoPath(file)
-            let format = migrationFormat(of: file, bytes: bytes)
-            let downPath = MigrationReader.downFilePath(of: path, format: format)
-            let downFile = try downPath.flatMap { FileManager.default.fileExists(atPath: $0.description) ? try read($0.description) : nil }
-            let text = MigrationReader.read(path: path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
-                                            placeholders: content.placeholders,
-                                            down: downPath.map { _ in MigrationReader.down(of: path, contents: bytes, format: format, downFile: downFile) } ?? nil,
-                                            downFile: downFile)
-            findings += content.findings(for: text, shownAs: path)
+        let files = try expand(paths)
+        // Files are independent and libpg_query keeps its state per thread, so they are read
+        // on every core; findings keep the order of the files.
+        let results = LintResults(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results.store(index, Result { try lint(files[index], content: content, dialect: dialect) })
         }
-        return findings
+        return try results.all()
+    }
+
+    private static func lint(_ file: String, content: ContentFindings, dialect: Dialect?) throws -> [Finding] {
+        let bytes = try read(file)
+        let path = RepoPath(file)
+        let format = migrationFormat(of: file, bytes: bytes)
+        let downPath = MigrationReader.downFilePath(of: path, format: format)
+        let downFile = try downPath.flatMap { FileManager.default.fileExists(atPath: $0.description) ? try read($0.description) : nil }
+        let text = MigrationReader.read(path: path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
+                                        placeholders: content.placeholders,
+                                        down: downPath.map { _ in MigrationReader.down(of: path, contents: bytes, format: format, downFile: downFile) } ?? nil,
+                                        downFile: downFile)
+        return content.findings(for: text, shownAs: path)
     }
 
     /// The format a loose file is most likely written for, from its name and a glance at its
     /// contents, so framework code and section markers are read as their tools read them.
     static func migrationFormat(of file: String, bytes: [UInt8]) -> MigrationFormatKind {
         let name = (file as NSString).lastPathComponent
-        let head = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
+        let head = bytes.prefix(64 << 10)
         if name.hasSuffix(".rb") { return .rails }
         if name.hasSuffix(".py") {
-            return head.contains("migrations.Migration") || head.contains("from django") ? .django : .alembic
+            return contains("migrations.Migration", in: head) || contains("from django", in: head) ? .django : .alembic
         }
-        if head.contains("-- migrate:up") || head.contains("-- migrate:down") { return .dbmate }
+        if contains("-- migrate:up", in: head) || contains("-- migrate:down", in: head) { return .dbmate }
         if name.hasSuffix(".up.sql") || name.hasSuffix(".down.sql") { return .golangMigrate }
         if let first = name.first, "VUR".contains(first), name.contains("__") { return .flyway }
         if name == "migration.sql" { return .prisma }
         return .sql
+    }
+
+    private static func contains(_ word: String, in bytes: ArraySlice<UInt8>) -> Bool {
+        let word = Array(word.utf8)
+        guard let first = word.first, bytes.count >= word.count else { return false }
+        var index = bytes.startIndex
+        while index <= bytes.endIndex - word.count {
+            if bytes[index] == first, bytes[index..<index + word.count].elementsEqual(word) { return true }
+            index += 1
+        }
+        return false
     }
 
     private static func loadPolicy(_ path: String) throws -> Policy {
@@ -94,5 +112,24 @@ public enum LintService {
             throw UserFacingError(.usage, "\(file): binary content (a NUL byte), not a migration")
         }
         return bytes
+    }
+}
+
+/// Each file's findings or error, filled in from several threads.
+private final class LintResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[Finding], any Error>?]
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+    }
+
+    func store(_ index: Int, _ result: Result<[Finding], any Error>) {
+        lock.withLock { results[index] = result }
+    }
+
+    /// The findings in file order, or the first file's error.
+    func all() throws -> [Finding] {
+        try lock.withLock { results }.flatMap { try $0?.get() ?? [] }
     }
 }

@@ -25,6 +25,19 @@ extension MigrationReader {
     /// separate down file (`downFile` nil: there is none), so callers that know the sibling
     /// (`check`, `lint`) judge reversibility as the tool would.
     public static func down(of path: RepoPath, contents: [UInt8], format: MigrationFormatKind, downFile: [UInt8]?) -> DownPart? {
+        // Without a down file the formats' answer needs no discovery: golang-migrate and Flyway
+        // have no other place for a rollback, and a plain SQL file without a down section none
+        // either. Linting thousands of files pays for discovery otherwise.
+        if downFile == nil {
+            switch format {
+            case .golangMigrate, .flyway:
+                return .missing
+            case .sql where !SQLSectionMarkers.markers(in: String(decoding: contents, as: UTF8.self), format: .sql).contains(where: \.isDown):
+                return .missing
+            default:
+                break
+            }
+        }
         var files = [path.description: String(decoding: contents, as: UTF8.self)]
         if let downFile, let downPath = downFilePath(of: path, format: format) {
             files[downPath.description] = String(decoding: downFile, as: UTF8.self)
