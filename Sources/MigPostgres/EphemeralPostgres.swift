@@ -12,6 +12,9 @@ public final class EphemeralPostgres: @unchecked Sendable {
     public let tools: PostgresTools
     public let directory: URL
     private let lock = NSLock()
+    /// Held for a whole stop, so a second caller (a signal handler while the main thread
+    /// stops, or the other way round) returns only once the folder is gone.
+    private let stopping = NSLock()
     private var server: Process?
 
     public static func start(tools: PostgresTools? = PostgresTools.locate()) throws(PostgresError) -> EphemeralPostgres {
@@ -115,6 +118,8 @@ public final class EphemeralPostgres: @unchecked Sendable {
     /// Stops the server (fast shutdown, then a kill if it lingers) and removes its folder.
     /// Safe to call more than once and from a signal handler's queue.
     public func stop() {
+        stopping.lock()
+        defer { stopping.unlock() }
         let process = lock.withLock { () -> Process? in
             defer { server = nil }
             return server

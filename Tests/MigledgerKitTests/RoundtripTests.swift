@@ -56,6 +56,26 @@ enum SharedPostgres {
         #expect(report.summary().contains("db/migrations/20240201000000_add_email_to_users.up.sql: ok: up, down restores the schema, up again"))
     }
 
+    @Test func flywayUndoFilesAreTheDownPartAndPlaceholdersAreReplaced() throws {
+        let git = try GitFixture()
+        try git.write("migledger.yml", """
+            version: 1
+            migrations:
+              - path: sql
+                format: flyway
+            placeholders:
+              '${table}': invoices
+            """)
+        try git.write("sql/V1__create_invoices.sql", "CREATE TABLE ${table} (id bigint PRIMARY KEY);\n")
+        try git.write("sql/U1__create_invoices.sql", "DROP TABLE ${table};\n")
+        try git.write("sql/V2__add_total_to_invoices.sql", "ALTER TABLE invoices ADD COLUMN total numeric;\n")
+        try git.write("sql/R__invoice_totals.sql", "CREATE OR REPLACE VIEW invoice_totals AS SELECT sum(total) FROM invoices;\n")
+        try git.commitAll("invoices")
+        let report = try roundtrip(git)
+        #expect(report.findings.isEmpty)
+        #expect(report.steps.map(\.outcome) == [.restored, .upOnly("it has no down part")])
+    }
+
     @Test func aDownThatForgetsAnIndexLeavesItBehind() throws {
         let git = try project(format: "dbmate", [
             ["20240101000000_create_users.sql": "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, name text);\n\n-- migrate:down\nDROP TABLE users;\n"],
@@ -151,6 +171,28 @@ enum SharedPostgres {
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(try serverFolders(in: temporary).isEmpty)
+    }
+
+    @Test func anExistingServerLendsADatabaseThatIsDroppedAfterwards() throws {
+        let git = try project(format: "sql", [
+            ["20240101000000_create_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n\n-- down\nDROP TABLE users;\n"],
+        ])
+        let server = try SharedPostgres.server
+        let url = "postgresql://postgres@/postgres?host=\(server.directory.path)&port=5432"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtProduct("migledger"))
+        process.arguments = ["roundtrip", "--database", url, "-C", git.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(printed.contains("Roundtrip of ") && printed.contains("/postgres:"))
+        #expect(printed.contains("db/migrations/20240101000000_create_users.sql: ok: up, down restores the schema, up again"))
+        let left = try PostgresConnection(server.parameters).query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'migledger_roundtrip_\(process.processIdentifier)_%'")
+        #expect(left.isEmpty)
     }
 
     @Test func usageErrorsSayWhatToGive() throws {
