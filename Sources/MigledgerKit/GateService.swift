@@ -34,10 +34,7 @@ public typealias ContentFindings = @Sendable (ContentSubject) throws -> [Finding
 /// A migration the environment would run, in run order.
 public struct PendingMigration: Sendable, Hashable {
     public let path: RepoPath
-    public let set: RepoPath
-    public let format: MigrationFormatKind
     public let version: String
-    public let name: String
     public let kind: MigrationKind
     /// Where its rollback is, in words (`db/x.down.sql`, `lines 4-6`, `none`).
     public let down: String
@@ -101,7 +98,7 @@ public enum GateService {
                     alreadyRun += 1
                     continue
                 }
-                pending.append(PendingMigration(migration, set: set))
+                pending.append(PendingMigration(migration))
                 if let newest, hasVersionOrder(set.format), migration.order < newest.key {
                     findings += judge.finding(
                         "out-of-order-migration", at: migration.path,
@@ -243,7 +240,7 @@ private struct Judge {
 }
 
 extension PendingMigration {
-    init(_ migration: Migration, set: Workspace.MigrationSetInfo) {
+    init(_ migration: Migration) {
         let down: String
         switch migration.down {
         case .separateFile(let file): down = file.path.fileName.description
@@ -254,7 +251,6 @@ extension PendingMigration {
         case .missing: down = "none"
         case .notApplicable: down = "not applicable"
         }
-        self.init(path: migration.path, set: set.path, format: migration.format, version: migration.version,
-                  name: migration.name, kind: migration.kind, down: down)
+        self.init(path: migration.path, version: migration.version, kind: migration.kind, down: down)
     }
 }
