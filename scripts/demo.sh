@@ -133,4 +133,43 @@ status=$?
 set -e
 echo "(audit exited $status)"
 
+step "migledger gate: what production would run for HEAD, as a report for the release notes (exit 1: blocked)"
+set +e
+"$bin" gate --env production
+status=$?
+set -e
+echo "(gate exited $status)"
+
+step "migledger roundtrip: does every pending down migration really restore the schema?"
+billing="$demo/billing"
+git init -q -b main "$billing"
+mkdir -p "$billing/db/migrations"
+printf 'version: 1\nmigrations:\n  - path: db/migrations\n    format: dbmate\n' > "$billing/migledger.yml"
+cat > "$billing/db/migrations/20240401090000_create_invoices.sql" <<'SQL'
+-- migrate:up
+CREATE TABLE invoices (id bigint PRIMARY KEY, customer text NOT NULL, total_cents bigint NOT NULL);
+
+-- migrate:down
+DROP TABLE invoices;
+SQL
+cat > "$billing/db/migrations/20240402090000_add_due_date_to_invoices.sql" <<'SQL'
+-- migrate:up
+ALTER TABLE invoices ADD COLUMN due_on date;
+CREATE INDEX idx_invoices_customer ON invoices (customer);
+
+-- migrate:down
+ALTER TABLE invoices DROP COLUMN due_on;
+SQL
+at "2024-04-02T09:00:00Z"; git -C "$billing" add -A && git -C "$billing" commit -q -m "Invoices"
+if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  set +e
+  (cd "$billing" && "$bin" roundtrip --ephemeral)
+  status=$?
+  set -e
+  echo "(roundtrip exited $status: the down part forgets the index)"
+else
+  echo "    PostgreSQL's server programs are not installed; install them (Debian/Ubuntu: apt-get install postgresql)"
+  echo "    and run: migledger roundtrip --ephemeral   (or --database postgresql://user@host/db)"
+fi
+
 printf '\nThe demo repository is removed on exit. Try the commands on your own repository:\n  %s init && %s ledger sync && %s ledger show\n' "$bin" "$bin" "$bin"

@@ -78,6 +78,10 @@ public enum RuleCatalogue {
         ("missing-down-migration", .warning, "A migration has no down (rollback) part."),
         ("empty-down-migration", .warning, "A migration's down part exists but does nothing."),
         ("irreversible-operation", .warning, "The down part cannot restore what the up part removed, and does not say so."),
+        // `roundtrip` proves these on a real server, where a wrong down is a fact, not advice.
+        ("down-does-not-restore-schema", .error, "Run on PostgreSQL after its up part, a migration's down part leaves a different schema than before."),
+        ("up-not-repeatable", .error, "Run again after its down part, a migration's up part fails or builds a different schema."),
+        ("migration-failed-to-apply", .error, "A migration's up or down part fails on a real PostgreSQL server."),
     ])
 
     // squawk's default-on rules under squawk's names (crates/squawk_linter/src/lib.rs, rules not

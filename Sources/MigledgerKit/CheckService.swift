@@ -48,7 +48,7 @@ public enum CheckService {
         }
     }
 
-    private static func resolve(_ revision: String, in repository: Repository, role: String) throws -> ObjectID {
+    static func resolve(_ revision: String, in repository: Repository, role: String) throws -> ObjectID {
         do {
             return try repository.resolveCommit(revision)
         } catch {

@@ -1,5 +1,6 @@
 import MigGit
 import MigPolicy
+import MigPostgres
 
 /// The process exit codes of DESIGN §4.
 public enum ExitStatus: Int32, Sendable {
@@ -34,6 +35,7 @@ extension ExitStatus {
         case let error as UserFacingError: error.status
         case is PolicyError: .usage
         case is GitError: .failure
+        case is PostgresError: .failure
         case let error as any ExitStatusProviding: error.exitStatus
         default: .failure
         }

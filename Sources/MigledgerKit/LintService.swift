@@ -12,29 +12,31 @@ public enum LintService {
 
     /// Findings for each file, or for each migration-looking file below a folder. `dialect` nil
     /// means PostgreSQL. The policy (default: the embedded `recommended` preset) gives
-    /// severities, exceptions and placeholders.
+    /// severities, exceptions and placeholders; its exceptions' paths are relative to the
+    /// policy file's folder, the repository root it normally sits in.
     public static func run(paths: [String], dialect: Dialect?, policyPath: String?,
                            today: CalendarDate = .today()) throws -> [Finding] {
         guard !paths.isEmpty else { throw UserFacingError(.usage, "give the migration files to lint, e.g. `migledger lint db/migrate/*.sql`") }
         let policy = try policyPath.map(loadPolicy) ?? Policy.recommended
         let content = ContentFindings(policy: policy, today: today)
         let files = try expand(paths)
+        let root = policyPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
         // Files are independent and libpg_query keeps its state per thread, so they are read
         // on every core; findings keep the order of the files.
         let results = LintResults(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.store(index, Result { try lint(files[index], content: content, dialect: dialect) })
+            results.store(index, Result { try lint(files[index], content: content, dialect: dialect, root: root) })
         }
         return try results.all()
     }
 
-    private static func lint(_ file: String, content: ContentFindings, dialect: Dialect?) throws -> [Finding] {
+    private static func lint(_ file: String, content: ContentFindings, dialect: Dialect?, root: String?) throws -> [Finding] {
         let bytes = try read(file)
         let path = RepoPath(file)
         let format = migrationFormat(of: file, bytes: bytes)
         let downPath = MigrationReader.downFilePath(of: path, format: format)
         let downFile = try downPath.flatMap { FileManager.default.fileExists(atPath: $0.description) ? try read($0.description) : nil }
-        let text = MigrationReader.read(path: path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
+        let text = MigrationReader.read(path: policyRelative(file, root: root) ?? path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
                                         placeholders: content.placeholders,
                                         down: downPath.map { _ in MigrationReader.down(of: path, contents: bytes, format: format, downFile: downFile) } ?? nil,
                                         downFile: downFile)
@@ -55,6 +57,14 @@ public enum LintService {
         if let first = name.first, "VUR".contains(first), name.contains("__") { return .flyway }
         if name == "migration.sql" { return .prisma }
         return .sql
+    }
+
+    /// The file's path below the policy's folder, for matching `exceptions:`; nil outside it.
+    private static func policyRelative(_ file: String, root: String?) -> RepoPath? {
+        guard let root else { return nil }
+        let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return absolute.hasPrefix(prefix) ? RepoPath(String(absolute.dropFirst(prefix.count))) : nil
     }
 
     private static func contains(_ word: String, in bytes: ArraySlice<UInt8>) -> Bool {

@@ -12,7 +12,8 @@ struct Migledger: ParsableCommand {
             2 usage or policy error, 3 git, database, network or internal failure.
             """,
         version: "migledger \(Product.version) (\(LinkedLibraries.summary))",
-        subcommands: [Init.self, Ledger.self, Audit.self, Check.self, Hook.self, Review.self, Lint.self, Rules.self]
+        subcommands: [Init.self, Ledger.self, Audit.self, Check.self, Gate.self, Roundtrip.self, Hook.self, Review.self,
+                      Lint.self, Rules.self]
     )
 
     /// ArgumentParser reports bad usage with exit code 64; DESIGN §4 promises 2.

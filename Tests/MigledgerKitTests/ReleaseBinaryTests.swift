@@ -51,7 +51,7 @@ enum ReleaseBinary {
         #expect(!libraries.contains("libswift") && !libraries.contains("Foundation"), "needs a Swift runtime: \(libraries)")
 
         for command in [[], ["init"], ["ledger"], ["ledger", "sync"], ["ledger", "record"], ["ledger", "show"],
-                        ["ledger", "verify"], ["audit"], ["check"], ["hook"], ["hook", "pre-receive"],
+                        ["ledger", "verify"], ["audit"], ["check"], ["gate"], ["roundtrip"], ["hook"], ["hook", "pre-receive"],
                         ["hook", "post-receive"], ["rules"]] {
             let help = try run(binary, command + ["--help"], in: folder.path, check: false)
             #expect(help.status == 0, "\(command)")
