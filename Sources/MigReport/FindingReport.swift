@@ -98,59 +98,87 @@ public enum FindingReport {
     /// readers; absent values are `null`, so every finding has the same keys.
     static func json(_ findings: [Finding]) -> String {
         let counts = summary(findings)
-        var out = "{\n  \"findings\" : ["
-        if findings.isEmpty { out += "\n\n  " }
+        var out = JSONText()
+        out.raw("{\n  \"findings\" : [")
+        if findings.isEmpty { out.raw("\n\n  ") }
         for (index, finding) in findings.enumerated() {
-            out += index == 0 ? "\n    {\n" : ",\n    {\n"
-            out += "      \"author\" : \(JSONText.string(finding.author)),\n"
-            out += "      \"column\" : \(JSONText.number(finding.column)),\n"
-            out += "      \"commit\" : \(JSONText.string(finding.commit)),\n"
-            out += "      \"environments\" : \(JSONText.strings(finding.environments, indent: "      ")),\n"
-            out += "      \"help\" : \(JSONText.string(finding.help)),\n"
-            out += "      \"line\" : \(JSONText.number(finding.line)),\n"
-            out += "      \"message\" : \(JSONText.string(finding.message)),\n"
-            out += "      \"path\" : \(JSONText.string(finding.path?.description)),\n"
-            out += "      \"rule\" : \(JSONText.string(finding.rule)),\n"
-            out += "      \"severity\" : \(JSONText.string(finding.severity.rawValue))\n    }"
+            out.raw(index == 0 ? "\n    {\n      \"author\" : " : ",\n    {\n      \"author\" : ")
+            out.string(finding.author)
+            out.raw(",\n      \"column\" : ")
+            out.number(finding.column)
+            out.raw(",\n      \"commit\" : ")
+            out.string(finding.commit)
+            out.raw(",\n      \"environments\" : ")
+            out.strings(finding.environments, indent: "      ")
+            out.raw(",\n      \"help\" : ")
+            out.string(finding.help)
+            out.raw(",\n      \"line\" : ")
+            out.number(finding.line)
+            out.raw(",\n      \"message\" : ")
+            out.string(finding.message)
+            out.raw(",\n      \"path\" : ")
+            out.string(finding.path?.description)
+            out.raw(",\n      \"rule\" : ")
+            out.string(finding.rule)
+            out.raw(",\n      \"severity\" : ")
+            out.string(finding.severity.rawValue)
+            out.raw("\n    }")
         }
-        if !findings.isEmpty { out += "\n  " }
-        out += "],\n  \"summary\" : {\n    \"errors\" : \(counts.errors),\n    \"warnings\" : \(counts.warnings)\n  },\n"
-        out += "  \"version\" : 1\n}\n"
-        return out
+        if !findings.isEmpty { out.raw("\n  ") }
+        out.raw("],\n  \"summary\" : {\n    \"errors\" : \(counts.errors),\n    \"warnings\" : \(counts.warnings)\n  },\n")
+        out.raw("  \"version\" : 1\n}\n")
+        return out.text
     }
 }
 
-/// JSON values written as JSONEncoder writes them without escaping slashes.
-enum JSONText {
-    static func string(_ value: String?) -> String {
-        guard let value else { return "null" }
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+/// JSON written as JSONEncoder writes it without escaping slashes, into one byte buffer.
+struct JSONText {
+    private var bytes: [UInt8] = []
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func string(_ value: String?) {
+        guard let value else { return raw("null") }
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = value.utf8
+        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(contentsOf: utf8)
+            return bytes.append(UInt8(ascii: "\""))
+        }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: bytes.append(byte)
             }
         }
-        return out + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 
-    static func number(_ value: Int?) -> String {
-        value.map(String.init) ?? "null"
+    mutating func number(_ value: Int?) {
+        raw(value.map(String.init) ?? "null")
     }
 
-    static func strings(_ values: [String], indent: String) -> String {
-        guard !values.isEmpty else { return "[\n\n\(indent)]" }
-        return "[\n" + values.map { indent + "  " + string($0) }.joined(separator: ",\n") + "\n\(indent)]"
+    mutating func strings(_ values: [String], indent: String) {
+        guard !values.isEmpty else { return raw("[\n\n\(indent)]") }
+        raw("[\n")
+        for (index, value) in values.enumerated() {
+            raw(index == 0 ? indent + "  " : ",\n" + indent + "  ")
+            string(value)
+        }
+        raw("\n\(indent)]")
     }
 }
 

@@ -5,24 +5,28 @@ import MigSQL
 struct WrittenColumnType {
     /// The `TypeName` node, whose location is where the type is written.
     let type: PGNode
+    /// The type's own name (the last part), for messages and matching.
+    let name: String?
+    /// Unqualified or in `pg_catalog`: a type of another schema is the user's own whatever its name.
+    private let isCatalogType: Bool
+    /// Whether the type has modifiers, like the length of `varchar(20)`.
+    let hasModifiers: Bool
+
+    /// Decodes the names once: six rules ask about every column.
+    init(type: PGNode) {
+        self.type = type
+        let parts = type["names"]?.elements ?? []
+        name = parts.last?["String"]?["sval"]?.string
+        isCatalogType = parts.count == 1 || parts.first?["String"]?["sval"]?.string == "pg_catalog"
+        hasModifiers = type["typmods"] != nil
+    }
 
     /// Whether the type is one of `names`, spelled as libpg_query names built-in types without
     /// their `pg_catalog`: `int4` for `integer`, `bpchar` for `char(n)`, `varchar`,
-    /// `timestamp`, `serial`. A type of another schema is the user's own whatever its name.
-    /// The last part is checked first, as most columns have other types.
+    /// `timestamp`, `serial`.
     func isBuiltin(_ names: [String]) -> Bool {
-        let parts = type["names"]
-        guard let first = parts?[0] else { return false }
-        guard let second = parts?[1] else { return first["String"]?["sval"]?.string.map(names.contains) ?? false }
-        guard let name = second["String"]?["sval"]?.string, names.contains(name) else { return false }
-        return first["String"]?["sval"]?.string == "pg_catalog"
+        isCatalogType && name.map(names.contains) == true
     }
-
-    /// The type's own name, for messages.
-    var name: String? { type["names"]?.elements.last?["String"]?["sval"]?.string }
-
-    /// Whether the type has modifiers, like the length of `varchar(20)`.
-    var hasModifiers: Bool { type["typmods"] != nil }
 
     /// Calls `body` with each column type `statement` writes, if any.
     static func forEach(in statement: LintStatement, _ body: (WrittenColumnType) -> Void) {
@@ -168,14 +172,27 @@ extension MigrationText {
     /// the time to choose well is when the table is created.
     func columnTypeHits(where matches: (WrittenColumnType) -> Bool, message: (WrittenColumnType) -> String,
                         help: String) -> [RuleHit] {
-        var hits: [RuleHit] = []
-        for part in upParts {
+        caches.writtenColumnTypes(of: self).compactMap { written in
+            matches(written.type) ? hit(written.part, written.statement, node: written.type.type, message: message(written.type), help: help) : nil
+        }
+    }
+}
+
+/// What several rules of one file would otherwise each work out again, computed on first use.
+/// A file is linted on one thread, so no lock is needed.
+final class ContentCaches: @unchecked Sendable {
+    private var columnTypes: [(part: SQLPart, statement: LintStatement, type: WrittenColumnType)]?
+
+    /// The column types the up parts write, in file order.
+    func writtenColumnTypes(of text: MigrationText) -> [(part: SQLPart, statement: LintStatement, type: WrittenColumnType)] {
+        if let columnTypes { return columnTypes }
+        var found: [(part: SQLPart, statement: LintStatement, type: WrittenColumnType)] = []
+        for part in text.upParts {
             for statement in part.statements where statement.type == "CreateStmt" || statement.type == "AlterTableStmt" {
-                WrittenColumnType.forEach(in: statement) { type in
-                    if matches(type) { hits.append(hit(part, statement, node: type.type, message: message(type), help: help)) }
-                }
+                WrittenColumnType.forEach(in: statement) { found.append((part, statement, $0)) }
             }
         }
-        return hits
+        columnTypes = found
+        return found
     }
 }

@@ -29,6 +29,7 @@ public struct MigrationText: Sendable {
     /// The separate down file's SQL (`.down.sql`, Flyway's `U` file) when the caller read it;
     /// its offsets, lines and `source` are that file's, and it is in none of `parts`.
     public let downFile: SQLPart?
+    let caches = ContentCaches()
 
     public var upParts: [SQLPart] { parts.filter { $0.direction == .up } }
     public var downParts: [SQLPart] { parts.filter { $0.direction == .down } }
@@ -123,8 +124,10 @@ public struct SQLPart: Sendable {
     }
 }
 
-/// A parsed statement with its type looked up once, since every rule asks for it.
-public struct LintStatement: Sendable {
+/// A parsed statement with its type looked up once, since every rule asks for it. A class, so
+/// the dozens of rules that each walk every statement copy one reference rather than the
+/// statement's text, trees and error (half the rules' time went to that retaining).
+public final class LintStatement: Sendable {
     public let statement: SQLStatement
     /// The node type, such as `IndexStmt`; nil when the statement did not parse.
     public let type: String?
