@@ -58,3 +58,17 @@ import Testing
         #expect(FindingReport.json([]) == "{\n  \"findings\" : [\n\n  ],\n  \"summary\" : {\n    \"errors\" : 0,\n    \"warnings\" : 0\n  },\n  \"version\" : 1\n}\n")
     }
 }
+
+extension FindingJSONTests {
+    /// Reports above one chunk are written on several threads and must join seamlessly.
+    @Test func largeReportsKeepOrderAcrossChunks() throws {
+        let findings = (0..<10_000).map { index in
+            Finding(rule: "r\(index)", severity: index % 2 == 0 ? .error : .warning, path: RepoPath("f\(index).sql"), line: index,
+                    message: "m\(index)", help: "h")
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(FindingReport.json(findings).utf8)) as? [String: Any])
+        let read = try #require(object["findings"] as? [[String: Any]])
+        #expect(read.map { $0["rule"] as? String } == findings.map(\.rule))
+        #expect(object["summary"] as? [String: Int] == ["errors": 5_000, "warnings": 5_000])
+    }
+}
