@@ -111,13 +111,13 @@ def main():
     unknown = sorted(set(squawk) - set(shared))
     if unknown:
         print(f"\nsquawk rules migledger does not have: {', '.join(f'`{rule}`' for rule in unknown)}")
-    print("\n### Disagreements (up to 6 files each)\n")
+    print("\n### Disagreements, every file\n")
     for rule, only_squawk, only_ours in disagreements:
         print(f"- `{rule}`")
         if only_squawk:
-            print(f"  - squawk only ({len(only_squawk)}): " + ", ".join(short(p, roots) for p in only_squawk[:6]))
+            print(f"  - squawk only ({len(only_squawk)}): " + ", ".join(short(p, roots) for p in only_squawk))
         if only_ours:
-            print(f"  - migledger only ({len(only_ours)}): " + ", ".join(short(p, roots) for p in only_ours[:6]))
+            print(f"  - migledger only ({len(only_ours)}): " + ", ".join(short(p, roots) for p in only_ours))
 
 
 if __name__ == "__main__":
