@@ -103,14 +103,20 @@ public struct Guard {
             for subject in try builder.subjects(for: deltas, after: source, blobs: source, index: index) {
                 findings += findingsFor(subject, commit: commit)
                 if let content, let contents = subject.contents, subject.deployments.isEmpty, subject.verdict.isMigrationFile {
-                    let newTables = try pendingTables.get(folder) { try self.tablesCreatedByPendingMigrations(in: set, source: source) }
+                    // A file that cannot be read leaves every table live: more findings, never fewer.
+                    let newTables = {
+                        (try? self.pendingTables.get(folder, parent: parentFolders.first ?? nil,
+                                                     added: self.pendingAdditions(deltas, source: source)) {
+                            try self.tablesCreatedByPendingMigrations(in: set, source: source)
+                        }) ?? []
+                    }
                     let downFile = try MigrationReader.downFilePath(of: subject.path, format: set.format)
                         .flatMap { try repository.entry(at: $0, inTree: tree) }
                         .map { try repository.blob($0.id) }
                     let down = MigrationReader.downFilePath(of: subject.path, format: set.format) == nil ? nil
                         : MigrationReader.down(of: subject.path, contents: contents, format: set.format, downFile: downFile)
                     let text = MigrationReader.read(path: subject.path, bytes: contents, format: set.format, dialect: set.dialect,
-                                                    newTables: newTables, placeholders: content.placeholders,
+                                                    newTables: newTables(), placeholders: content.placeholders,
                                                     down: down, downFile: downFile)
                     findings += content.findings(for: text, shownAs: subject.path, commit: commit?.id.hex,
                                                  author: commit.map { "\($0.author.name) <\($0.author.email)>" })
@@ -146,10 +152,25 @@ public struct Guard {
     private func tablesCreatedByPendingMigrations(in set: Workspace.MigrationSetInfo, source: GitTreeSource) throws -> Set<String> {
         var tables = Set<String>()
         for file in try source.files(under: set.path) where file.mode == .regular {
-            guard !deployed.environments.contains(where: { deployed.file($0, at: file.path) != nil }) else { continue }
+            guard !deployed.isDeployed(file.path) else { continue }
             tables.formUnion(try pendingTables.names(inBlob: file.objectID) { try source.contents(of: file) })
         }
         return tables
+    }
+
+    /// What a commit's changes add to its parent's pending tables, or nil when they remove
+    /// something (a deletion or rename), which needs the whole set read again.
+    private func pendingAdditions(_ deltas: [FileDelta], source: GitTreeSource) -> () throws -> Set<String>? {
+        {
+            var tables = Set<String>()
+            for delta in deltas {
+                guard delta.status == .added || delta.status == .modified else { return nil }
+                guard !self.deployed.isDeployed(delta.newPath) else { continue }
+                let file = TreeFile(path: delta.newPath, objectID: delta.newBlob, mode: .regular)
+                tables.formUnion(try self.pendingTables.names(inBlob: delta.newBlob) { try source.contents(of: file) })
+            }
+            return tables
+        }
     }
 
     private func folderTree(_ path: RepoPath, in tree: ObjectID) throws -> ObjectID? {
@@ -205,11 +226,19 @@ private final class PendingTablesCache {
         return names
     }
 
-    func get(_ folder: ObjectID?, compute: () throws -> Set<String>) rethrows -> Set<String> {
+    /// The pending tables of a folder: known, else its parent's plus what the commit `added`
+    /// (a push's commits mostly add one migration each), else read whole with `compute`.
+    func get(_ folder: ObjectID?, parent: ObjectID?, added: () throws -> Set<String>?,
+             compute: () throws -> Set<String>) rethrows -> Set<String> {
         guard let folder else { return try compute() }
         if let known = entries[folder] { return known }
         if entries.count > 64 { entries.removeAll() }
-        let tables = try compute()
+        let tables: Set<String>
+        if let parent, let base = entries[parent], let addition = try added() {
+            tables = base.union(addition)
+        } else {
+            tables = try compute()
+        }
         entries[folder] = tables
         return tables
     }
@@ -226,6 +255,11 @@ private struct ProjectedFiles: DeployedFiles {
             DeployedFile(blob: entry.blob.hex, marker: entry.marker, deployedAt: Timestamp.iso8601(entry.deployedAt),
                          sourceCommit: entry.sourceCommit.hex)
         }
+    }
+
+    /// Whether any environment has run `path`; cheaper than `file`, which builds the entry.
+    func isDeployed(_ path: RepoPath) -> Bool {
+        projections.values.contains { $0[path] != nil }
     }
 
     func paths(_ environment: String) -> [RepoPath] {

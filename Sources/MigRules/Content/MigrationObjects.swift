@@ -182,6 +182,20 @@ extension MigrationText {
 /// A file is linted on one thread, so no lock is needed.
 final class ContentCaches: @unchecked Sendable {
     private var columnTypes: [(part: SQLPart, statement: LintStatement, type: WrittenColumnType)]?
+    private var newTablesProvider: (() -> Set<String>)?
+    private var knownNewTables: Set<String>?
+
+    init(newTables: @escaping () -> Set<String>) {
+        newTablesProvider = newTables
+    }
+
+    func newTables() -> Set<String> {
+        if let knownNewTables { return knownNewTables }
+        let tables = Set((newTablesProvider?() ?? []).map { $0.lowercased() })
+        knownNewTables = tables
+        newTablesProvider = nil
+        return tables
+    }
 
     /// The column types the up parts write, in file order.
     func writtenColumnTypes(of text: MigrationText) -> [(part: SQLPart, statement: LintStatement, type: WrittenColumnType)] {

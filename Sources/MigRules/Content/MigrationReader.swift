@@ -5,12 +5,13 @@ import MigSQL
 /// Reads a migration file into the `MigrationText` the content rules look at.
 public enum MigrationReader {
     /// `placeholders` are the policy's `(text, replacement)` pairs; `newTables` the tables that
-    /// pending migrations create (see `MigrationText.newTables`). Callers that ran discovery pass
+    /// pending migrations create (see `MigrationText.newTables`), evaluated only if a rule asks. Callers that ran discovery pass
     /// the migration's `down` when reading any of its files (`Migration.files`), and the bytes of
     /// a separate down file when reading the forward one; without `down`, it is derived from the
     /// file alone where that can tell.
     public static func read(path: RepoPath, bytes: [UInt8], format: MigrationFormatKind, dialect: Dialect,
-                            newTables: Set<String> = [], placeholders: [(String, String)] = [],
+                            newTables: @autoclosure @escaping () -> Set<String> = [],
+                            placeholders: [(String, String)] = [],
                             down: DownPart? = nil, downFile: [UInt8]? = nil) -> MigrationText {
         let lineMap = LineMap(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -49,13 +50,13 @@ public enum MigrationReader {
         return MigrationText(path: path, format: format, dialect: dialect, bytes: bytes, lineMap: lineMap,
                              parts: parts.filter { $0.direction == .up } + parts.filter { $0.direction == .down },
                              code: code, runsInTransaction: transactional,
-                             newTables: Set(newTables.map { $0.lowercased() }),
                              down: down ?? derivedDown(path: path, text: text, format: format, hasDownSection: hasDownSection),
                              downFile: downFile.map { file in
                                  SQLPart(direction: .down, source: file, range: 0..<file.count,
                                          statements: parse(file).enumerated().map { LintStatement($0.element, index: $0.offset) },
                                          placement: .file, lineMap: LineMap(file))
-                             })
+                             },
+                             caches: ContentCaches(newTables: newTables))
     }
 
     /// The down part as the format's own discovery sees the file alone, in a one-file tree. Nil

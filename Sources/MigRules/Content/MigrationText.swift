@@ -20,8 +20,10 @@ public struct MigrationText: Sendable {
     /// Alembic, Django unless `atomic = False`, Flyway, dbmate without `transaction:false`.
     public let runsInTransaction: Bool
     /// Lower-cased names of tables that migrations no environment has run yet create: new and
-    /// empty, so lock and rewrite rules leave them alone.
-    public let newTables: Set<String>
+    /// empty, so lock and rewrite rules leave them alone. Worked out on first use, since finding
+    /// them reads the set's other pending migrations and most files never ask (a hook judging a
+    /// long push would otherwise pay for it on every commit).
+    public var newTables: Set<String> { caches.newTables() }
     /// Where the migration's rollback is, as its format's discovery sees it; nil when unknown.
     /// A file read alone cannot see a sibling down file (golang-migrate and sql `.up.sql`,
     /// Flyway `V` files), so there it is nil unless the caller, knowing the whole set, says.
@@ -29,7 +31,7 @@ public struct MigrationText: Sendable {
     /// The separate down file's SQL (`.down.sql`, Flyway's `U` file) when the caller read it;
     /// its offsets, lines and `source` are that file's, and it is in none of `parts`.
     public let downFile: SQLPart?
-    let caches = ContentCaches()
+    let caches: ContentCaches
 
     public var upParts: [SQLPart] { parts.filter { $0.direction == .up } }
     public var downParts: [SQLPart] { parts.filter { $0.direction == .down } }

@@ -13,12 +13,12 @@ extension SquawkLocks {
     /// kept as a set so that a file of many statements is still read in one pass; the names of
     /// created tables are only read once a rule asks, which most statements never make it do.
     final class Tables {
-        private let pending: Set<String>
+        private let text: MigrationText
         private var created: Set<String> = []
         private var unread: [PGNode] = []
 
         init(_ text: MigrationText) {
-            pending = text.newTables
+            self.text = text
         }
 
         /// Call with every CREATE TABLE, after checking it: its table is new from the next
@@ -31,12 +31,12 @@ extension SquawkLocks {
         /// An unnamed relation counts as live, so a rule errs on the side of speaking.
         func isLive(_ table: String?) -> Bool {
             guard let name = table?.lowercased() else { return true }
-            if pending.contains(name) { return false }
             for create in unread {
                 if let created = create["relation"]?["relname"]?.string { self.created.insert(created.lowercased()) }
             }
             unread.removeAll(keepingCapacity: true)
-            return !created.contains(name)
+            // The file's own tables first: the pending ones are read from the rest of the set.
+            return !created.contains(name) && !text.newTables.contains(name)
         }
 
         /// Whether the statement's `relation` is live.
