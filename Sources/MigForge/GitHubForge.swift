@@ -2,7 +2,7 @@ public import Foundation
 public import MigHTTP
 
 /// GitHub and GitHub Enterprise Server (REST, API version 2022-11-28).
-public struct GitHubForge: Forge {
+public struct GitHubForge: Forge, GitHubStyleEndpoints {
     public let kind = ForgeKind.github
     let api: ForgeAPI
     let owner: String
@@ -25,7 +25,7 @@ public struct GitHubForge: Forge {
                        })
     }
 
-    private var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
+    var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
 
     public func pullRequest() throws -> PullRequestInfo {
         struct Pull: Decodable {
@@ -76,20 +76,5 @@ public struct GitHubForge: Forge {
         // A review is all or nothing: lines were checked against the diff before this call.
         try api.send(try api.request(.post, api.url("\(repoPath)/pulls/\(number)/reviews"), json: review), "creating the review")
         return []
-    }
-
-    public func createSummary(_ body: String) throws {
-        try api.send(try api.request(.post, api.url("\(repoPath)/issues/\(number)/comments"), json: ["body": body]),
-                     "posting the summary comment")
-    }
-
-    public func updateSummary(_ summary: SummaryComment, body: String) throws {
-        try api.send(try api.request(.patch, api.url("\(repoPath)/issues/comments/\(summary.id)"), json: ["body": body]),
-                     "updating the summary comment")
-    }
-
-    public func setStatus(sha: String, state: ReviewState, description: String) throws {
-        let status = ["state": state.rawValue, "context": "migledger", "description": String(description.prefix(140))]
-        try api.send(try api.request(.post, api.url("\(repoPath)/statuses/\(sha)"), json: status), "setting the commit status")
     }
 }

@@ -3,7 +3,7 @@ public import MigHTTP
 
 /// Gitea and Forgejo (REST v1): reviews whose comments take file line numbers. The server
 /// accepts lines the diff does not show, so the planner filters them first.
-public struct GiteaForge: Forge {
+public struct GiteaForge: Forge, GitHubStyleEndpoints {
     public let kind = ForgeKind.gitea
     let api: ForgeAPI
     let owner: String
@@ -25,7 +25,7 @@ public struct GiteaForge: Forge {
                        })
     }
 
-    private var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
+    var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
 
     public func pullRequest() throws -> PullRequestInfo {
         struct Pull: Decodable {
@@ -84,20 +84,5 @@ public struct GiteaForge: Forge {
                             comments: comments.map { Review.Line(path: $0.path, new_position: $0.line, body: $0.body) })
         try api.send(try api.request(.post, api.url("\(repoPath)/pulls/\(number)/reviews"), json: review), "creating the review")
         return []
-    }
-
-    public func createSummary(_ body: String) throws {
-        try api.send(try api.request(.post, api.url("\(repoPath)/issues/\(number)/comments"), json: ["body": body]),
-                     "posting the summary comment")
-    }
-
-    public func updateSummary(_ summary: SummaryComment, body: String) throws {
-        try api.send(try api.request(.patch, api.url("\(repoPath)/issues/comments/\(summary.id)"), json: ["body": body]),
-                     "updating the summary comment")
-    }
-
-    public func setStatus(sha: String, state: ReviewState, description: String) throws {
-        let status = ["state": state.rawValue, "context": "migledger", "description": String(description.prefix(140))]
-        try api.send(try api.request(.post, api.url("\(repoPath)/statuses/\(sha)"), json: status), "setting the commit status")
     }
 }
