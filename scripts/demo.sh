@@ -140,6 +140,25 @@ status=$?
 set -e
 echo "(gate exited $status)"
 
+step "migledger lint: the content rules on a migration file, in a repository or not (exit 1: a NOT NULL column without a default)"
+cat > "$demo/20240501090000_add_plan_to_users.sql" <<'SQL'
+-- migrate:up
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+ALTER TABLE users ADD COLUMN plan text NOT NULL;
+-- migledger:ignore require-concurrent-index-creation users holds 40 rows: the lock lasts milliseconds
+CREATE INDEX idx_users_plan ON users (plan);
+
+-- migrate:down
+DROP INDEX idx_users_plan;
+ALTER TABLE users DROP COLUMN plan;
+SQL
+set +e
+(cd "$demo" && "$bin" lint 20240501090000_add_plan_to_users.sql)
+status=$?
+set -e
+echo "(lint exited $status)"
+
 step "migledger roundtrip: does every pending down migration really restore the schema?"
 billing="$demo/billing"
 git init -q -b main "$billing"
