@@ -5,14 +5,11 @@ public import MigHTTP
 public struct GitHubForge: Forge, GitHubStyleEndpoints {
     public let kind = ForgeKind.github
     let api: ForgeAPI
-    let owner: String
-    let repo: String
+    let repoPath: String
     let number: Int
 
     public init(client: HTTPClient, apiURL: URL, repository: String, number: Int, token: String) {
-        let parts = repository.split(separator: "/", maxSplits: 1).map(String.init)
-        owner = parts.first ?? repository
-        repo = parts.count > 1 ? parts[1] : ""
+        repoPath = Self.repoPath(repository)
         self.number = number
         api = ForgeAPI(client: client, base: apiURL,
                        headers: [("Accept", "application/vnd.github+json"), ("X-GitHub-Api-Version", "2022-11-28"),
@@ -25,34 +22,12 @@ public struct GitHubForge: Forge, GitHubStyleEndpoints {
                        })
     }
 
-    var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
-
-    public func pullRequest() throws -> PullRequestInfo {
-        struct Pull: Decodable {
-            struct Ref: Decodable { let sha: String }
-            let head: Ref
-            let base: Ref
-        }
-        let response = try api.send(try api.request(.get, api.url("\(repoPath)/pulls/\(number)")), "reading pull request #\(number)")
-        let pull = try api.decode(Pull.self, response, "reading pull request #\(number)")
-        return PullRequestInfo(headSHA: pull.head.sha, baseSHA: pull.base.sha)
-    }
-
-    struct Comment: Decodable {
-        let id: Int
-        let body: String?
-    }
-
     public func existingReview() throws -> ExistingReview {
         var review = ExistingReview()
         let inline = try api.list(api.url("\(repoPath)/pulls/\(number)/comments", query: [("per_page", "100")]),
-                                  "listing review comments", as: Comment.self)
+                                  "listing review comments", as: GitHubStyleComment.self)
         for comment in inline { review.inline.merge(Marker.findings(in: comment.body ?? "")) { first, _ in first } }
-        let comments = try api.list(api.url("\(repoPath)/issues/\(number)/comments", query: [("per_page", "100")]),
-                                    "listing comments", as: Comment.self)
-        if let summary = comments.first(where: { $0.body?.contains(Marker.summary) == true }) {
-            review.summary = SummaryComment(id: String(summary.id), body: summary.body ?? "")
-        }
+        review.summary = try summaryComment(query: [("per_page", "100")])
         return review
     }
 

@@ -6,14 +6,11 @@ public import MigHTTP
 public struct GiteaForge: Forge, GitHubStyleEndpoints {
     public let kind = ForgeKind.gitea
     let api: ForgeAPI
-    let owner: String
-    let repo: String
+    let repoPath: String
     let number: Int
 
     public init(client: HTTPClient, apiURL: URL, repository: String, number: Int, token: String) {
-        let parts = repository.split(separator: "/", maxSplits: 1).map(String.init)
-        owner = parts.first ?? repository
-        repo = parts.count > 1 ? parts[1] : ""
+        repoPath = Self.repoPath(repository)
         self.number = number
         api = ForgeAPI(client: client, base: apiURL,
                        headers: [("Accept", "application/json"), ("User-Agent", "migledger"), ("Authorization", "token \(token)")],
@@ -23,25 +20,6 @@ public struct GiteaForge: Forge, GitHubStyleEndpoints {
                                ? "The token was refused: set GITEA_TOKEN to an access token of the bot account and check it has not expired."
                                : "The token lacks a scope: it needs `write:repository` (reviews and statuses) and `write:issue` (the summary comment), and the account needs write access to the repository. In Actions, a pull request from a fork gets a read-only token."
                        })
-    }
-
-    var repoPath: String { "/repos/\(pathSegment(owner))/\(pathSegment(repo))" }
-
-    public func pullRequest() throws -> PullRequestInfo {
-        struct Pull: Decodable {
-            struct Ref: Decodable { let sha: String }
-            let head: Ref
-            let base: Ref
-        }
-        let operation = "reading pull request #\(number)"
-        let response = try api.send(try api.request(.get, api.url("\(repoPath)/pulls/\(number)")), operation)
-        let pull = try api.decode(Pull.self, response, operation)
-        return PullRequestInfo(headSHA: pull.head.sha, baseSHA: pull.base.sha)
-    }
-
-    struct Comment: Decodable {
-        let id: Int
-        let body: String?
     }
 
     public func existingReview() throws -> ExistingReview {
@@ -56,13 +34,10 @@ public struct GiteaForge: Forge, GitHubStyleEndpoints {
         // Only the bot's reviews carry its marker in their body; their comments are read one review at a time.
         for review in reviews where review.body?.contains(Marker.review) == true && review.comments_count != 0 {
             let comments = try api.list(api.url("\(repoPath)/pulls/\(number)/reviews/\(review.id)/comments"),
-                                        "listing the comments of review \(review.id)", as: Comment.self)
+                                        "listing the comments of review \(review.id)", as: GitHubStyleComment.self)
             for comment in comments { existing.inline.merge(Marker.findings(in: comment.body ?? "")) { first, _ in first } }
         }
-        let comments = try api.list(api.url("\(repoPath)/issues/\(number)/comments"), "listing comments", as: Comment.self)
-        if let summary = comments.first(where: { $0.body?.contains(Marker.summary) == true }) {
-            existing.summary = SummaryComment(id: String(summary.id), body: summary.body ?? "")
-        }
+        existing.summary = try summaryComment()
         return existing
     }
 

@@ -112,9 +112,13 @@ public enum GateService {
 
             let discovery = try MigrationFormats.format(for: set.format).discover(in: source, folder: set.path)
             let newest = newestVersion(setDeployed.keys, set: set)
+            // Each pending migration's files, read once: for the tables they create and for the rules.
+            var pendingFiles: [RepoPath: [ContentFile]] = [:]
             var newTables = Set<String>()
             for migration in discovery.migrations where deployed[migration.path] == nil {
-                newTables.formUnion(CreatedTables.names(in: try source.contents(of: migration.file)))
+                let files = try migration.files.map { ContentFile(file: $0, contents: try source.contents(of: $0)) }
+                pendingFiles[migration.path] = files
+                newTables.formUnion(CreatedTables.names(in: files[0].contents))
             }
             for migration in discovery.migrations {
                 if deployed[migration.path] != nil {
@@ -132,8 +136,8 @@ public enum GateService {
                 for (after, ran) in earlier {
                     findings += try judge.promotion(of: migration, by: after, ran: ran[migration.path], to: environment.name, source: source, set: set)
                 }
-                let contents = try migration.files.map { ContentFile(file: $0, contents: try source.contents(of: $0)) }
-                findings += try contentFindings(ContentSubject(migration: migration, set: set, files: contents, newTables: newTables))
+                findings += try contentFindings(ContentSubject(migration: migration, set: set, files: pendingFiles[migration.path] ?? [],
+                                                               newTables: newTables))
             }
         }
         return GateReport(environment: environment.name, after: environment.after, revision: revision ?? "HEAD",

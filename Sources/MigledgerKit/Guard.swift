@@ -110,14 +110,10 @@ public struct Guard {
                             try self.tablesCreatedByPendingMigrations(in: set, source: source)
                         }) ?? []
                     }
-                    let downFile = try MigrationReader.downFilePath(of: subject.path, format: set.format)
-                        .flatMap { try repository.entry(at: $0, inTree: tree) }
-                        .map { try repository.blob($0.id) }
-                    let down = MigrationReader.downFilePath(of: subject.path, format: set.format) == nil ? nil
-                        : MigrationReader.down(of: subject.path, contents: contents, format: set.format, downFile: downFile)
-                    let text = MigrationReader.read(path: subject.path, bytes: contents, format: set.format, dialect: set.dialect,
-                                                    newTables: newTables(), placeholders: content.placeholders,
-                                                    down: down, downFile: downFile)
+                    let text = try MigrationReader.read(
+                        path: subject.path, bytes: contents, format: set.format, dialect: set.dialect, newTables: newTables(),
+                        placeholders: content.placeholders,
+                        downFileContents: { try repository.entry(at: $0, inTree: tree).map { try repository.blob($0.id) } })
                     findings += content.findings(for: text, shownAs: subject.path, commit: commit?.id.hex,
                                                  author: commit.map { "\($0.author.name) <\($0.author.email)>" })
                 }

@@ -34,12 +34,14 @@ public enum LintService {
         let bytes = try read(file)
         let path = RepoPath(file)
         let format = migrationFormat(of: file, bytes: bytes)
-        let downPath = MigrationReader.downFilePath(of: path, format: format)
-        let downFile = try downPath.flatMap { FileManager.default.fileExists(atPath: $0.description) ? try read($0.description) : nil }
-        let text = MigrationReader.read(path: policyRelative(file, root: root) ?? path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
-                                        placeholders: content.placeholders,
-                                        down: downPath.map { _ in MigrationReader.down(of: path, contents: bytes, format: format, downFile: downFile) } ?? nil,
-                                        downFile: downFile)
+        let text = try MigrationReader.read(
+            path: policyRelative(file, root: root) ?? path, bytes: bytes, format: format, dialect: dialect ?? .postgres,
+            newTables: [], placeholders: content.placeholders,
+            downFileContents: { downPath in
+                // The down file sits beside the file, whatever path exceptions see it under.
+                let sibling = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(downPath.fileName.description)
+                return FileManager.default.fileExists(atPath: sibling) ? try read(sibling) : nil
+            })
         return content.findings(for: text, shownAs: path)
     }
 
@@ -50,9 +52,9 @@ public enum LintService {
         let head = bytes.prefix(64 << 10)
         if name.hasSuffix(".rb") { return .rails }
         if name.hasSuffix(".py") {
-            return contains("migrations.Migration", in: head) || contains("from django", in: head) ? .django : .alembic
+            return head.containsBytes("migrations.Migration") || head.containsBytes("from django") ? .django : .alembic
         }
-        if contains("-- migrate:up", in: head) || contains("-- migrate:down", in: head) { return .dbmate }
+        if head.containsBytes("-- migrate:up") || head.containsBytes("-- migrate:down") { return .dbmate }
         if name.hasSuffix(".up.sql") || name.hasSuffix(".down.sql") { return .golangMigrate }
         if let first = name.first, "VUR".contains(first), name.contains("__") { return .flyway }
         if name == "migration.sql" { return .prisma }
@@ -65,17 +67,6 @@ public enum LintService {
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return absolute.hasPrefix(prefix) ? RepoPath(String(absolute.dropFirst(prefix.count))) : nil
-    }
-
-    private static func contains(_ word: String, in bytes: ArraySlice<UInt8>) -> Bool {
-        let word = Array(word.utf8)
-        guard let first = word.first, bytes.count >= word.count else { return false }
-        var index = bytes.startIndex
-        while index <= bytes.endIndex - word.count {
-            if bytes[index] == first, bytes[index..<index + word.count].elementsEqual(word) { return true }
-            index += 1
-        }
-        return false
     }
 
     private static func loadPolicy(_ path: String) throws -> Policy {
@@ -119,7 +110,7 @@ public enum LintService {
         }
         let bytes = [UInt8](data)
         if bytes.prefix(8000).contains(0) {
-            throw UserFacingError(.usage, "\(file): binary content (a NUL byte), not a migration")
+            throw UserFacingError(.usage, "\(file): binary content (a NUL byte), not a migration; give SQL, Ruby or Python migration files")
         }
         return bytes
     }

@@ -139,6 +139,18 @@ import Testing
         #expect(throws: (any Error).self) { try LintService.run(paths: [file.path], dialect: nil, policyPath: policy.path) }
     }
 
+    @Test func aDownFileBesideTheUpFileCounts() throws {
+        let folder = try TemporaryDirectory()
+        let up = try folder.write("db/20240105093000_add_email.up.sql", "ALTER TABLE users ADD COLUMN email text;\n")
+        let policy = try folder.write("migledger.yml", "version: 1\n")
+        func rules() throws -> [String] {
+            try LintService.run(paths: [up.path], dialect: nil, policyPath: policy.path).map(\.rule)
+        }
+        #expect(try rules().contains("missing-down-migration"))
+        try folder.write("db/20240105093000_add_email.down.sql", "ALTER TABLE users DROP COLUMN email;\n")
+        #expect(try !rules().contains("missing-down-migration"))
+    }
+
     @Test func folderArgumentsFindMigrationFiles() throws {
         let folder = try TemporaryDirectory()
         try folder.write("db/a.sql", "ALTER TABLE;\n")

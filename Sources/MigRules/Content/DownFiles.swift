@@ -46,4 +46,20 @@ extension MigrationReader {
         let discovery = try? MigrationFormats.format(for: format).discover(in: tree, folder: path.parent)
         return discovery?.migrations.first { $0.path == path }?.down
     }
+
+    /// Reads a migration file whose separate down file, if its format keeps one, `contents(at:)`
+    /// can fetch (nil: there is none): what `check`, the hook and `lint` do, each from where its
+    /// files live.
+    public static func read(path: RepoPath, bytes: [UInt8], format: MigrationFormatKind, dialect: Dialect,
+                            newTables: @autoclosure @escaping () -> Set<String>, placeholders: [(String, String)],
+                            downFileContents contents: (RepoPath) throws -> [UInt8]?) rethrows -> MigrationText {
+        guard let downPath = downFilePath(of: path, format: format) else {
+            return read(path: path, bytes: bytes, format: format, dialect: dialect, newTables: newTables(),
+                        placeholders: placeholders)
+        }
+        let downFile = try contents(downPath)
+        return read(path: path, bytes: bytes, format: format, dialect: dialect, newTables: newTables(),
+                    placeholders: placeholders, down: down(of: path, contents: bytes, format: format, downFile: downFile),
+                    downFile: downFile)
+    }
 }

@@ -353,3 +353,24 @@ extension MigrationText {
         hit(part, at: node?.location ?? statement.start, message: message, help: help)
     }
 }
+
+extension SquawkLocks {
+    /// Hits for ALTER TABLE … ADD CONSTRAINT of `contype` (`CONSTR_PRIMARY`, `CONSTR_UNIQUE`) on a
+    /// live table without `USING INDEX`: the constraint builds its index under the table's lock.
+    static func indexBuildingConstraints(in text: MigrationText, contype: String, message: (String) -> String,
+                                         help: String) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
+            guard let node = statement.node else { return }
+            for command in commands(node) {
+                for constraint in addedConstraints(command)
+                where constraint["contype"]?.string == contype && constraint["indexname"] == nil {
+                    guard tables.isLive(node) else { return }
+                    let table = node["relation"]?["relname"]?.string ?? "the table"
+                    hits.append(text.hit(part, statement, node: constraint, message: message(table), help: help))
+                }
+            }
+        }
+        return hits
+    }
+}

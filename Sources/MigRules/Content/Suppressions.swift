@@ -25,7 +25,7 @@ public enum Suppressions {
 
     /// Every suppression comment in a file of the format.
     public static func find(in bytes: [UInt8], format: MigrationFormatKind) -> [Suppression] {
-        guard contains(Array(keyword.utf8), in: bytes) else { return [] }
+        guard bytes.containsBytes(keyword) else { return [] }
         // SQL comments start with `--`, and with `#` too in MySQL; the frameworks' with `#`.
         let commentOpeners = format == .rails || format == .alembic || format == .django ? ["#"] : ["--", "#"]
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -44,17 +44,6 @@ public enum Suppressions {
                                      target: target, rules: rules, reason: reason.isEmpty ? nil : reason))
         }
         return found
-    }
-
-    private static func contains(_ needle: [UInt8], in bytes: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        var index = 0
-        let last = bytes.count - needle.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
     }
 
     /// The 1-based number of the first line after `index` (0-based) with something besides

@@ -37,20 +37,9 @@ struct AddingSerialPrimaryKeyField: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
-        var hits: [RuleHit] = []
-        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
-            guard let node = statement.node else { return }
-            for command in SquawkLocks.commands(node) {
-                for constraint in SquawkLocks.addedConstraints(command)
-                where constraint["contype"]?.string == "CONSTR_PRIMARY" && constraint["indexname"] == nil {
-                    guard tables.isLive(node) else { return }
-                    let table = node["relation"]?["relname"]?.string ?? "the table"
-                    hits.append(text.hit(part, statement, node: constraint,
-                                         message: "This primary key builds its index while blocking reads and writes on `\(table)`.",
-                                         help: "CREATE UNIQUE INDEX CONCURRENTLY on filled NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX."))
-                }
-            }
-        }
-        return hits
+        return SquawkLocks.indexBuildingConstraints(
+            in: text, contype: "CONSTR_PRIMARY",
+            message: { "This primary key builds its index while blocking reads and writes on `\($0)`." },
+            help: "CREATE UNIQUE INDEX CONCURRENTLY on filled NOT NULL columns, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.")
     }
 }

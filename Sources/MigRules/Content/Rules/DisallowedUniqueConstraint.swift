@@ -36,20 +36,9 @@ struct DisallowedUniqueConstraint: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres else { return [] }
-        var hits: [RuleHit] = []
-        SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
-            guard let node = statement.node else { return }
-            for command in SquawkLocks.commands(node) {
-                for constraint in SquawkLocks.addedConstraints(command)
-                where constraint["contype"]?.string == "CONSTR_UNIQUE" && constraint["indexname"] == nil {
-                    guard tables.isLive(node) else { return }
-                    let table = node["relation"]?["relname"]?.string ?? "the table"
-                    hits.append(text.hit(part, statement, node: constraint,
-                                         message: "This UNIQUE constraint builds its index while blocking reads and writes on `\(table)`.",
-                                         help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX."))
-                }
-            }
-        }
-        return hits
+        return SquawkLocks.indexBuildingConstraints(
+            in: text, contype: "CONSTR_UNIQUE",
+            message: { "This UNIQUE constraint builds its index while blocking reads and writes on `\($0)`." },
+            help: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX.")
     }
 }
