@@ -84,13 +84,23 @@ def main():
     print(f"### Throughput: {args.statements:,} generated statements in {len(corpus)} files\n")
     print("| tool | median wall s | median CPU s | statements/s (wall) | statements/s (CPU) |")
     print("|---|---|---|---|---|")
-    for name, command in (("migledger lint --format json", [args.migledger, "lint", "--format", "json", args.corpus]),
-                          ("squawk --reporter json", [args.squawk, "--reporter", "json", *corpus])):
+    commands = {"migledger lint --format json": [args.migledger, "lint", "--format", "json", args.corpus],
+                "squawk --reporter json": [args.squawk, "--reporter", "json", *corpus]}
+    for command in commands.values():
         timed(command)
-        samples = [timed(command)[:2] for _ in range(args.runs)]
-        wall = statistics.median(s[0] for s in samples)
-        cpu = statistics.median(s[1] for s in samples)
+    # Interleaved, so that a shared machine's slow minute costs both tools alike.
+    samples = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, command in commands.items():
+            samples[name].append(timed(command)[:2])
+    for name, runs in samples.items():
+        wall = statistics.median(s[0] for s in runs)
+        cpu = statistics.median(s[1] for s in runs)
         print(f"| {name} | {wall:.3f} | {cpu:.3f} | {args.statements / wall:,.0f} | {args.statements / cpu:,.0f} |")
+    ours, theirs = samples.values()
+    ratios = sorted(t[0] / o[0] for o, t in zip(ours, theirs))
+    print(f"\nsquawk's wall time over migledger's, run by run (interleaved): median {statistics.median(ratios):.2f}, "
+          f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}; migledger was faster in {sum(r > 1 for r in ratios)} of {len(ratios)} runs\n")
 
     examples = sql_files(args.examples)
     files = corpus + examples

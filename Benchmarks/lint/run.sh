@@ -5,18 +5,19 @@
 #   bash Benchmarks/lint/run.sh [--statements N] [--runs R]
 #
 #   --statements N   size of the generated corpus (default 20000, in files of 50 statements)
-#   --runs R         timed runs of each tool; the median is reported (default 5)
+#   --runs R         timed runs of each tool; the median is reported (default 15)
 #
 # squawk comes from PyPI (`squawk-cli`, pinned below) into a virtualenv under
 # Benchmarks/.cache/lint; it is a benchmark tool only, not a dependency of migledger. The
-# migledger binary is the release build. Figures go to stdout; BENCHMARKS.md keeps the last ones.
+# migledger binary is the release build, linked as shipped (`--static-swift-stdlib`). Figures go
+# to stdout; BENCHMARKS.md keeps the last ones.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here=$root/Benchmarks/lint
 cache=$root/Benchmarks/.cache/lint
 statements=20000
-runs=5
+runs=15
 squawk_version=2.70.0
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -34,9 +35,9 @@ if [[ ! -x $cache/venv/bin/squawk ]]; then
 fi
 squawk=$cache/venv/bin/squawk
 
-echo "building migledger (release) ..." >&2
-(cd "$root" && swift build -c release --product migledger >&2)
-migledger=$(cd "$root" && swift build -c release --show-bin-path)/migledger
+echo "building migledger (release, --static-swift-stdlib, as shipped) ..." >&2
+(cd "$root" && swift build -c release --static-swift-stdlib --product migledger --scratch-path .build-bench >&2)
+migledger=$(cd "$root" && swift build -c release --static-swift-stdlib --scratch-path .build-bench --show-bin-path)/migledger
 
 corpus=$cache/corpus-$statements
 if [[ ! -d $corpus ]]; then

@@ -60,8 +60,16 @@ public enum FindingReport {
     }
 
     public static func summary(_ findings: [Finding]) -> (errors: Int, warnings: Int, notes: Int) {
-        (findings.count { $0.severity == .error }, findings.count { $0.severity == .warning },
-         findings.count { $0.severity == .note })
+        var counts = (errors: 0, warnings: 0, notes: 0)
+        for index in findings.indices {
+            switch findings[index].severity {
+            case .error: counts.errors += 1
+            case .warning: counts.warnings += 1
+            case .note: counts.notes += 1
+            case .off: break
+            }
+        }
+        return counts
     }
 
     static func text(_ findings: [Finding], colors: Bool) -> String {
@@ -179,14 +187,15 @@ struct JSONText {
     }
 
     mutating func string(_ value: String?) {
-        guard let value else { return raw("null") }
+        guard var value else { return raw("null") }
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = value.utf8
-        guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+        let plain = value.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
             bytes.append(contentsOf: utf8)
-            return bytes.append(UInt8(ascii: "\""))
+            return true
         }
-        for byte in utf8 {
+        guard !plain else { return bytes.append(UInt8(ascii: "\"")) }
+        for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")

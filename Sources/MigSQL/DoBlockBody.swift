@@ -7,9 +7,9 @@
 /// blanks match anything.
 extension DocumentBuilder {
     mutating func appendBody(of block: PGNode, statement text: [UInt8], range: Range<Int>, locator: Locator, parent: Int) {
-        let options = block["args"]?.elements.compactMap { $0["DefElem"] } ?? []
+        let options = block.elements("args")?.compactMap { $0["DefElem"] } ?? []
         func option(_ name: String) -> String? {
-            options.first { $0["defname"]?.string == name }?["arg"]?["String"]?["sval"]?.string
+            options.first { $0.string("defname") == name }?.string("arg", "String", "sval")
         }
         guard let source = option("as"), option("language").map({ $0.lowercased() == "plpgsql" }) ?? true else { return }
         let value = Array(source.utf8)
@@ -66,9 +66,9 @@ extension DocumentBuilder {
                      ("PLpgSQL_stmt_dynexecute", "query", true)]
         for (type, field, dynamic) in kinds {
             for statement in function.descendants(type) {
-                let expression = statement[field]?["PLpgSQL_expr"]?["query"]?.string
+                let expression = statement[field]?.string("PLpgSQL_expr", "query")
                 guard let query = expression else { continue }
-                found.append((statement["lineno"]?.int ?? 1, statement.index, Array(query.utf8), dynamic))
+                found.append((statement.int("lineno") ?? 1, statement.index, Array(query.utf8), dynamic))
             }
         }
         // Lines, then the compiler's order, which is the body's within a line.

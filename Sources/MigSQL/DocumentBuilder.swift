@@ -76,7 +76,7 @@ struct DocumentBuilder {
             append(range: locator.originalRange(0..<text.count), tree: nil, error: error, parent: parent)
             return
         }
-        let parsed = tree.root["stmts"]?.elements ?? []
+        let parsed = tree.root.elements("stmts") ?? []
         for stmt in parsed {
             let range = parsed.count == 1 ? 0..<text.count : Self.trimmed(stmt, in: text)
             append(range: locator.originalRange(range), tree: stmt["stmt"], error: nil, parent: parent)
@@ -90,8 +90,8 @@ struct DocumentBuilder {
     /// Several statements in one piece of text happen where psql's split and the grammar's
     /// differ, as in `CREATE FUNCTION f() RETURNS begin …; SELECT 1;`, which psql sends whole.
     private static func trimmed(_ stmt: PGNode, in text: [UInt8]) -> Range<Int> {
-        let start = min(max(stmt["stmt_location"]?.int ?? 0, 0), text.count)
-        let length = stmt["stmt_len"]?.int ?? 0
+        let start = min(max(stmt.int("stmt_location") ?? 0, 0), text.count)
+        let length = stmt.int("stmt_len") ?? 0
         let end = length > 0 ? min(start + length, text.count) : text.count
         var piece = Array(text[start..<end])
         let inner = StatementSplitter.split(&piece).statements

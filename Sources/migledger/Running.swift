@@ -18,11 +18,27 @@ func runReporting(_ body: () throws -> ExitStatus) throws {
 }
 
 func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    write(text, to: STDOUT_FILENO)
 }
 
 func printErr(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    write(text, to: STDERR_FILENO)
+}
+
+/// Writes the text's bytes in place: a lint report can be tens of megabytes, and `Data` would
+/// copy it first. A reader that went away (EPIPE) or another error ends the writing quietly, as
+/// nothing is left to report it to.
+private func write(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
 }
 
 /// Colors only on a terminal, and never when NO_COLOR is set.

@@ -15,20 +15,20 @@ public struct ContentHit: Sendable, Hashable {
 /// Runs the content rules on one file and applies its `migledger:ignore` comments. Severities
 /// and the policy's `exceptions:` are the caller's, since `lint` may run without a policy.
 public struct ContentLinter: Sendable {
-    private let rules: [any ContentRule]
+    /// Each rule with its id, read once: a description is a large value to copy per file.
+    private let rules: [(id: String, rule: any ContentRule)]
     private let enabled: Set<String>
 
     /// `isEnabled` decides which rules run, by id; ignore comments are judged against those.
     public init(isEnabled: (String) -> Bool = { _ in true }) {
         let types = ContentRuleRegistry.all.filter { isEnabled($0.description.id) }
-        rules = types.map { $0.init() }
-        enabled = Set(types.map { $0.description.id })
+        rules = types.map { ($0.description.id, $0.init()) }
+        enabled = Set(rules.map { $0.id })
     }
 
     public func lint(_ text: MigrationText) -> [ContentHit] {
         var hits: [ContentHit] = []
-        for rule in rules {
-            let id = type(of: rule).description.id
+        for (id, rule) in rules {
             hits += rule.check(text).map { ContentHit(rule: id, hit: $0) }
         }
         let suppressions = Suppressions.find(in: text)

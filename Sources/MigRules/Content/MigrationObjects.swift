@@ -15,9 +15,9 @@ struct WrittenColumnType {
     /// Decodes the names once: six rules ask about every column.
     init(type: PGNode) {
         self.type = type
-        let parts = type["names"]?.elements ?? []
-        name = parts.last?["String"]?["sval"]?.string
-        isCatalogType = parts.count == 1 || parts.first?["String"]?["sval"]?.string == "pg_catalog"
+        let parts = type.elements("names") ?? []
+        name = parts.last?.string("String", "sval")
+        isCatalogType = parts.count == 1 || parts.first?.string("String", "sval") == "pg_catalog"
         hasModifiers = type["typmods"] != nil
     }
 
@@ -33,13 +33,13 @@ struct WrittenColumnType {
         guard let node = statement.node else { return }
         switch statement.type {
         case "CreateStmt":
-            for element in node["tableElts"]?.elements ?? [] {
+            for element in node.elements("tableElts") ?? [] {
                 if let type = element["ColumnDef"]?["typeName"] { body(WrittenColumnType(type: type)) }
             }
         case "AlterTableStmt":
-            for command in node["cmds"]?.elements ?? [] {
+            for command in node.elements("cmds") ?? [] {
                 guard let command = command["AlterTableCmd"], let type = command["def"]?["ColumnDef"]?["typeName"],
-                      let subtype = command["subtype"]?.string, subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType"
+                      let subtype = command.string("subtype"), subtype == "AT_AddColumn" || subtype == "AT_AlterColumnType"
                 else { continue }
                 body(WrittenColumnType(type: type))
             }
@@ -54,10 +54,10 @@ struct WrittenColumnType {
 enum ObjectName {
     /// The last part of a dropped object's name: `b` of `a.b`, `f` of `f(int)`.
     static func of(droppedObject object: PGNode) -> String? {
-        if let name = object["String"]?["sval"]?.string { return name }
-        if let items = object["List"]?["items"]?.elements, let name = items.last?["String"]?["sval"]?.string { return name }
-        if let names = object["ObjectWithArgs"]?["objname"]?.elements { return names.last?["String"]?["sval"]?.string }
-        if let names = object["TypeName"]?["names"]?.elements { return names.last?["String"]?["sval"]?.string }
+        if let name = object.string("String", "sval") { return name }
+        if let items = object.elements("List", "items"), let name = items.last?.string("String", "sval") { return name }
+        if let names = object.elements("ObjectWithArgs", "objname") { return names.last?.string("String", "sval") }
+        if let names = object.elements("TypeName", "names") { return names.last?.string("String", "sval") }
         return nil
     }
 
@@ -66,17 +66,17 @@ enum ObjectName {
     static func created(by statement: LintStatement) -> String? {
         guard let node = statement.node else { return nil }
         switch statement.type {
-        case "CreateStmt": return node["relation"]?["relname"]?.string
-        case "ViewStmt": return node["view"]?["relname"]?.string
-        case "IndexStmt": return node["idxname"]?.string
-        case "CreateTableAsStmt": return node["into"]?["rel"]?["relname"]?.string
-        case "CreateSeqStmt": return node["sequence"]?["relname"]?.string
-        case "CreateEnumStmt", "CreateRangeStmt": return node["typeName"]?.elements.last?["String"]?["sval"]?.string
-        case "CompositeTypeStmt": return node["typevar"]?["relname"]?.string
-        case "CreateDomainStmt": return node["domainname"]?.elements.last?["String"]?["sval"]?.string
-        case "CreateFunctionStmt": return node["funcname"]?.elements.last?["String"]?["sval"]?.string
-        case "CreateSchemaStmt": return node["schemaname"]?.string
-        case "CreateExtensionStmt": return node["extname"]?.string
+        case "CreateStmt": return node.string("relation", "relname")
+        case "ViewStmt": return node.string("view", "relname")
+        case "IndexStmt": return node.string("idxname")
+        case "CreateTableAsStmt": return node.string("into", "rel", "relname")
+        case "CreateSeqStmt": return node.string("sequence", "relname")
+        case "CreateEnumStmt", "CreateRangeStmt": return node.elements("typeName")?.last?.string("String", "sval")
+        case "CompositeTypeStmt": return node.string("typevar", "relname")
+        case "CreateDomainStmt": return node.elements("domainname")?.last?.string("String", "sval")
+        case "CreateFunctionStmt": return node.elements("funcname")?.last?.string("String", "sval")
+        case "CreateSchemaStmt": return node.string("schemaname")
+        case "CreateExtensionStmt": return node.string("extname")
         default: return nil
         }
     }
@@ -102,8 +102,8 @@ extension MigrationText {
         var hits: [RuleHit] = []
         for part in upParts {
             for statement in part.statements where statement.type == "DropStmt" {
-                guard let node = statement.node, let kind = node["removeType"]?.string, objectTypes.contains(kind) else { continue }
-                let names = node["objects"]?.elements.map { ObjectName.of(droppedObject: $0) } ?? []
+                guard let node = statement.node, let kind = node.string("removeType"), objectTypes.contains(kind) else { continue }
+                let names = node.elements("objects")?.map { ObjectName.of(droppedObject: $0) } ?? []
                 let live = names.filter { name in
                     guard let name else { return true }
                     if isNew(object: name, before: statement, in: part) { return false }
@@ -125,7 +125,7 @@ extension MigrationText {
         else { return false }
         if runsInTransaction { return true }
         let lastTransactionStatement = part.statements[..<statement.index].last { $0.type == "TransactionStmt" }
-        let kind = lastTransactionStatement?.node?["kind"]?.string
+        let kind = lastTransactionStatement?.node?.string("kind")
         return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START"
     }
 }
@@ -148,12 +148,12 @@ extension MigrationText {
             for statement in part.statements where statement.type == "AlterTableStmt" {
                 guard let node = statement.node else { continue }
                 var table: (name: String, isNew: Bool)?
-                for command in node["cmds"]?.elements ?? [] {
-                    guard let command = command["AlterTableCmd"], command["subtype"]?.string == subtype else { continue }
+                for command in node.elements("cmds") ?? [] {
+                    guard let command = command["AlterTableCmd"], command.string("subtype") == subtype else { continue }
                     if table == nil {
-                        let kind = node["objtype"]?.string
+                        let kind = node.string("objtype")
                         guard kind == "OBJECT_TABLE" || kind == "OBJECT_FOREIGN_TABLE",
-                              let name = node["relation"]?["relname"]?.string else { break }
+                              let name = node.string("relation", "relname") else { break }
                         table = (name, isNew(table: name, before: statement, in: part))
                     }
                     if let table, !table.isNew {

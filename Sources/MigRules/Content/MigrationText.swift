@@ -42,7 +42,7 @@ public struct MigrationText: Sendable {
         let name = table.lowercased()
         if newTables.contains(name) { return true }
         return part.statements[..<statement.index].contains { earlier in
-            earlier.type == "CreateStmt" && earlier.node?["relation"]?["relname"]?.string?.lowercased() == name
+            earlier.type == "CreateStmt" && earlier.node?.string("relation", "relname")?.lowercased() == name
         }
     }
 

@@ -32,7 +32,7 @@ extension SquawkLocks {
         func isLive(_ table: String?) -> Bool {
             guard let name = table?.lowercased() else { return true }
             for create in unread {
-                if let created = create["relation"]?["relname"]?.string { self.created.insert(created.lowercased()) }
+                if let created = create.string("relation", "relname") { self.created.insert(created.lowercased()) }
             }
             unread.removeAll(keepingCapacity: true)
             // The file's own tables first: the pending ones are read from the rest of the set.
@@ -41,7 +41,7 @@ extension SquawkLocks {
 
         /// Whether the statement's `relation` is live.
         func isLive(_ node: PGNode) -> Bool {
-            isLive(node["relation"]?["relname"]?.string)
+            isLive(node.string("relation", "relname"))
         }
     }
 
@@ -112,7 +112,7 @@ extension SquawkLocks {
 
         init?(type: String?, node: PGNode?, origin: SQLStatement.Origin) {
             guard type == "TransactionStmt", origin == .file else { return nil }
-            switch node?["kind"]?.string {
+            switch node?.string("kind") {
             case "TRANS_STMT_BEGIN", "TRANS_STMT_START": self = .begin
             case "TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK": self = .end
             default: return nil
@@ -133,7 +133,7 @@ extension SquawkLocks {
     /// The constraints an ALTER TABLE command adds: ADD CONSTRAINT's, or those of ADD COLUMN's
     /// column definition.
     static func addedConstraints(_ command: PGNode) -> Unwrapped {
-        switch command["subtype"]?.string {
+        switch command.string("subtype") {
         case "AT_AddConstraint": Unwrapped(single: command["def"]?["Constraint"])
         case "AT_AddColumn": command["def"]?["ColumnDef"].map(constraints) ?? Unwrapped(single: nil)
         default: Unwrapped(single: nil)
@@ -179,14 +179,14 @@ extension SquawkLocks {
         guard let node else { return nil }
         switch type {
         case "IndexStmt":
-            return node["concurrent"]?.bool == true ? "CREATE INDEX CONCURRENTLY" : nil
+            return node.bool("concurrent") == true ? "CREATE INDEX CONCURRENTLY" : nil
         case "DropStmt":
-            return node["concurrent"]?.bool == true ? "DROP INDEX CONCURRENTLY" : nil
+            return node.bool("concurrent") == true ? "DROP INDEX CONCURRENTLY" : nil
         case "ReindexStmt":
             return isOn("concurrently", in: node["params"]) ? "REINDEX CONCURRENTLY" : nil
         case "AlterTableStmt":
             let detaches = commands(node).contains { command in
-                command["subtype"]?.string == "AT_DetachPartition" && command["def"]?["PartitionCmd"]?["concurrent"]?.bool == true
+                command.string("subtype") == "AT_DetachPartition" && command.bool("def", "PartitionCmd", "concurrent") == true
             }
             return detaches ? "DETACH PARTITION CONCURRENTLY" : nil
         default:
@@ -235,15 +235,15 @@ extension SquawkLocks {
         guard let node = statement.node else { return nil }
         switch statement.type {
         case "VariableSetStmt":
-            guard node["name"]?.string?.lowercased() == setting else { return nil }
-            return (node["kind"]?.string == "VAR_SET_VALUE" && !isZero(node["args"]?[0]), node["is_local"]?.bool == true)
+            guard node.string("name")?.lowercased() == setting else { return nil }
+            return (node.string("kind") == "VAR_SET_VALUE" && !isZero(node["args"]?[0]), node.bool("is_local") == true)
         case "SelectStmt":
-            for target in node["targetList"]?.elements ?? [] {
+            for target in node.elements("targetList") ?? [] {
                 guard let call = target["ResTarget"]?["val"]?["FuncCall"],
                       lastName(call["funcname"])?.lowercased() == "set_config",
-                      let arguments = call["args"]?.elements, arguments.count == 3,
-                      arguments[0]["A_Const"]?["sval"]?["sval"]?.string?.lowercased() == setting else { continue }
-                return (!isZero(arguments[1]), arguments[2]["A_Const"]?["boolval"]?["boolval"]?.bool == true)
+                      let arguments = call.elements("args"), arguments.count == 3,
+                      arguments[0].string("A_Const", "sval", "sval")?.lowercased() == setting else { continue }
+                return (!isZero(arguments[1]), arguments[2].bool("A_Const", "boolval", "boolval") == true)
             }
             return nil
         default:
@@ -255,7 +255,7 @@ extension SquawkLocks {
     static func isZero(_ value: PGNode?) -> Bool {
         guard let value else { return true }
         if let number = integer(value) { return number == 0 }
-        guard let text = value["A_Const"]?["sval"]?["sval"]?.string else { return false }
+        guard let text = value.string("A_Const", "sval", "sval") else { return false }
         return text.drop { $0 == "0" }.allSatisfy(\.isLetter) && text.first == "0"
     }
 
@@ -273,12 +273,12 @@ extension SquawkLocks {
              "AlterSeqStmt", "AlterOwnerStmt", "AlterTableMoveAllStmt":
             return true
         case "ViewStmt":
-            return node["replace"]?.bool == true
+            return node.bool("replace") == true
         case "CreateStmt":
-            return (node["tableElts"]?.elements ?? []).contains { element in
+            return (node.elements("tableElts") ?? []).contains { element in
                 let constraints = element["ColumnDef"].map(SquawkLocks.constraints) ?? Unwrapped(single: element["Constraint"])
                 return constraints.contains { constraint in
-                    constraint["contype"]?.string == "CONSTR_FOREIGN" && tables.isLive(constraint["pktable"]?["relname"]?.string)
+                    constraint.string("contype") == "CONSTR_FOREIGN" && tables.isLive(constraint.string("pktable", "relname"))
                 }
             }
         default:
@@ -290,10 +290,10 @@ extension SquawkLocks {
     /// with a value other than false, off, no or 0.
     static func isOn(_ option: String, in options: PGNode?) -> Bool {
         for element in options?.elements ?? [] {
-            guard let definition = element["DefElem"], definition["defname"]?.string == option else { continue }
+            guard let definition = element["DefElem"], definition.string("defname") == option else { continue }
             guard let value = definition["arg"] else { return true }
-            if let number = value["Integer"] { return (number["ival"]?.int ?? 0) != 0 }
-            guard let word = value["String"]?["sval"]?.string?.lowercased() else { return true }
+            if let number = value["Integer"] { return (number.int("ival") ?? 0) != 0 }
+            guard let word = value.string("String", "sval")?.lowercased() else { return true }
             return !["false", "off", "no", "0"].contains(word)
         }
         return false
@@ -337,13 +337,13 @@ extension SquawkLocks {
 
     /// The last part of a qualified name list such as a type's `names` or a function's `funcname`.
     static func lastName(_ list: PGNode?) -> String? {
-        list?.elements.last?["String"]?["sval"]?.string
+        list?.elements.last?.string("String", "sval")
     }
 
     /// An integer constant, as libpg_query writes `ival` (an empty object for 0).
     static func integer(_ node: PGNode) -> Int? {
         guard let value = node["A_Const"]?["ival"] else { return nil }
-        return value["ival"]?.int ?? 0
+        return value.int("ival") ?? 0
     }
 }
 
@@ -364,9 +364,9 @@ extension SquawkLocks {
             guard let node = statement.node else { return }
             for command in commands(node) {
                 for constraint in addedConstraints(command)
-                where constraint["contype"]?.string == contype && constraint["indexname"] == nil {
+                where constraint.string("contype") == contype && constraint["indexname"] == nil {
                     guard tables.isLive(node) else { return }
-                    let table = node["relation"]?["relname"]?.string ?? "the table"
+                    let table = node.string("relation", "relname") ?? "the table"
                     hits.append(text.hit(part, statement, node: constraint, message: message(table), help: help))
                 }
             }

@@ -63,10 +63,10 @@ struct AddingFieldWithDefault: ContentRule {
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
-            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
+            for command in SquawkLocks.commands(node) where command.string("subtype") == "AT_AddColumn" {
                 guard let column = command["def"]?["ColumnDef"], let rewrite = Self.rewrite(column), tables.isLive(node) else { continue }
-                let name = column["colname"]?.string ?? "the column"
-                let table = node["relation"]?["relname"]?.string ?? "the table"
+                let name = column.string("colname") ?? "the column"
+                let table = node.string("relation", "relname") ?? "the table"
                 hits.append(text.hit(part, statement, node: rewrite.place,
                                      message: "Adding `\(name)` with \(rewrite.reason) rewrites `\(table)` while blocking reads and writes.",
                                      help: "Add `\(name)` without that default, SET DEFAULT afterwards for new rows, and backfill existing rows in batches."))
@@ -81,7 +81,7 @@ struct AddingFieldWithDefault: ContentRule {
             return (column, "a serial type, whose sequence default is volatile,")
         }
         for constraint in SquawkLocks.constraints(column) {
-            switch constraint["contype"]?.string {
+            switch constraint.string("contype") {
             case "CONSTR_GENERATED":
                 return (constraint, "a stored generated expression")
             case "CONSTR_IDENTITY":

@@ -43,10 +43,10 @@ struct AddingForeignKeyConstraint: ContentRule {
             guard let node = statement.node else { return }
             for command in SquawkLocks.commands(node) {
                 for constraint in SquawkLocks.addedConstraints(command)
-                where constraint["contype"]?.string == "CONSTR_FOREIGN" && constraint["skip_validation"]?.bool != true {
+                where constraint.string("contype") == "CONSTR_FOREIGN" && constraint.bool("skip_validation") != true {
                     guard tables.isLive(node) else { return }
-                    let table = node["relation"]?["relname"]?.string ?? "the table"
-                    let referenced = constraint["pktable"]?["relname"]?.string ?? "the referenced table"
+                    let table = node.string("relation", "relname") ?? "the table"
+                    let referenced = constraint.string("pktable", "relname") ?? "the referenced table"
                     hits.append(text.hit(part, statement, node: constraint,
                                          message: "This foreign key blocks writes to `\(table)` and `\(referenced)` while every row of `\(table)` is checked.",
                                          help: "Add the foreign key with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))

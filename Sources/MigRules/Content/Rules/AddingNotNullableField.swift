@@ -53,21 +53,21 @@ struct AddingNotNullableField: ContentRule {
         var proven: Set<String> = []
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
-            var table: String { (node["relation"]?["relname"]?.string ?? "").lowercased() }
+            var table: String { (node.string("relation", "relname") ?? "").lowercased() }
             for command in SquawkLocks.commands(node) {
-                switch command["subtype"]?.string {
+                switch command.string("subtype") {
                 case "AT_AddConstraint":
                     guard let constraint = command["def"]?["Constraint"], let column = Self.notNullColumn(constraint) else { continue }
                     let key = table + "." + column
-                    if constraint["skip_validation"]?.bool == true {
-                        if let name = constraint["conname"]?.string { unvalidated[table + "." + name] = key }
+                    if constraint.bool("skip_validation") == true {
+                        if let name = constraint.string("conname") { unvalidated[table + "." + name] = key }
                     } else {
                         proven.insert(key)
                     }
                 case "AT_ValidateConstraint":
-                    if let key = unvalidated[table + "." + (command["name"]?.string ?? "")] { proven.insert(key) }
+                    if let key = unvalidated[table + "." + (command.string("name") ?? "")] { proven.insert(key) }
                 case "AT_SetNotNull":
-                    let column = command["name"]?.string ?? ""
+                    let column = command.string("name") ?? ""
                     guard !proven.contains(table + "." + column), tables.isLive(node) else { continue }
                     hits.append(text.hit(part, statement,
                                          message: "SET NOT NULL on `\(column)` locks `\(table)` against reads and writes while it scans every row.",
@@ -82,12 +82,12 @@ struct AddingNotNullableField: ContentRule {
 
     /// The column a CHECK proves not null: `CHECK (c IS NOT NULL)`, alone or in an AND.
     static func notNullColumn(_ constraint: PGNode) -> String? {
-        guard constraint["contype"]?.string == "CONSTR_CHECK", let expression = constraint["raw_expr"] else { return nil }
+        guard constraint.string("contype") == "CONSTR_CHECK", let expression = constraint["raw_expr"] else { return nil }
         let tests = expression["BoolExpr"].map { bool in
-            bool["boolop"]?.string == "AND_EXPR" ? (bool["args"]?.elements ?? []) : []
+            bool.string("boolop") == "AND_EXPR" ? (bool.elements("args") ?? []) : []
         } ?? [expression]
         for test in tests {
-            guard let nullTest = test["NullTest"], nullTest["nulltesttype"]?.string == "IS_NOT_NULL",
+            guard let nullTest = test["NullTest"], nullTest.string("nulltesttype") == "IS_NOT_NULL",
                   let fields = nullTest["arg"]?["ColumnRef"]?["fields"] else { continue }
             return SquawkLocks.lastName(fields)
         }

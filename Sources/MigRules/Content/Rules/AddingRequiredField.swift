@@ -56,9 +56,9 @@ struct AddingRequiredField: ContentRule {
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
-            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_AddColumn" {
+            for command in SquawkLocks.commands(node) where command.string("subtype") == "AT_AddColumn" {
                 guard let column = command["def"]?["ColumnDef"], Self.isRequiredWithoutValue(column), tables.isLive(node) else { continue }
-                let name = column["colname"]?.string ?? "the column"
+                let name = column.string("colname") ?? "the column"
                 hits.append(text.hit(part, statement, node: column,
                                      message: "Adding NOT NULL column `\(name)` without a default fails as soon as the table has a row.",
                                      help: "Give `\(name)` a constant DEFAULT, or add it nullable, backfill it, and set NOT NULL through a validated CHECK constraint."))
@@ -71,7 +71,7 @@ struct AddingRequiredField: ContentRule {
         if serialTypes.contains(SquawkLocks.lastName(column["typeName"]?["names"]) ?? "") { return false }
         var notNull = false
         for constraint in SquawkLocks.constraints(column) {
-            switch constraint["contype"]?.string {
+            switch constraint.string("contype") {
             case "CONSTR_NOTNULL", "CONSTR_PRIMARY": notNull = true
             case "CONSTR_DEFAULT", "CONSTR_GENERATED", "CONSTR_IDENTITY": return false
             default: break

@@ -49,8 +49,8 @@ struct BanAlterDomainWithAddConstraint: ContentRule {
             let domain = SquawkLocks.lastName(node["typeName"]) ?? "?"
             guard !created.contains(domain.lowercased()) else { return }
             let constraint = node["def"]?["Constraint"]
-            switch node["subtype"]?.string {
-            case "C" where constraint?["skip_validation"]?.bool != true:
+            switch node.string("subtype") {
+            case "C" where constraint?.bool("skip_validation") != true:
                 hits.append(text.hit(part, statement, node: constraint,
                                      message: "Adding this constraint to domain `\(domain)` checks every column of that type under a lock on each table.",
                                      help: "Add it NOT VALID and VALIDATE CONSTRAINT later, or put CHECK constraints on the columns instead."))

@@ -45,18 +45,18 @@ struct BanAlterIdentity: ContentRule {
             guard let node = statement.node else { return }
             for command in SquawkLocks.commands(node) {
                 let change: String
-                switch command["subtype"]?.string {
+                switch command.string("subtype") {
                 case "AT_AddIdentity":
-                    change = "Making `\(command["name"]?.string ?? "the column")` an identity"
+                    change = "Making `\(command.string("name") ?? "the column")` an identity"
                 case "AT_DropIdentity":
-                    change = "Dropping the identity of `\(command["name"]?.string ?? "the column")`"
+                    change = "Dropping the identity of `\(command.string("name") ?? "the column")`"
                 case "AT_SetIdentity":
-                    let options = command["def"]?["List"]?["items"]?.elements ?? []
+                    let options = command.elements("def", "List", "items") ?? []
                     guard options.contains(where: { option in
-                        option["DefElem"]?["defname"]?.string == "generated"
-                            && option["DefElem"]?["arg"]?["Integer"]?["ival"]?.int == Self.always
+                        option.string("DefElem", "defname") == "generated"
+                            && option.int("DefElem", "arg", "Integer", "ival") == Self.always
                     }) else { continue }
-                    change = "Making `\(command["name"]?.string ?? "the column")` GENERATED ALWAYS"
+                    change = "Making `\(command.string("name") ?? "the column")` GENERATED ALWAYS"
                 default:
                     continue
                 }

@@ -36,7 +36,7 @@ struct BanCreateDomainWithConstraint: ContentRule {
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["CreateDomainStmt"]) { part, statement, _ in
             guard let node = statement.node, let constraint = SquawkLocks.constraints(node).first(where: { constraint in
-                constraint["contype"]?.string != "CONSTR_DEFAULT" && constraint["contype"]?.string != "CONSTR_NULL"
+                constraint.string("contype") != "CONSTR_DEFAULT" && constraint.string("contype") != "CONSTR_NULL"
             }) else { return }
             let domain = SquawkLocks.lastName(node["domainname"]) ?? "?"
             hits.append(text.hit(part, statement, node: constraint,

@@ -37,7 +37,7 @@ struct BanDropColumn: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         text.liveTableCommands("AT_DropColumn").map { found in
-            let column = found.command["name"]?.string ?? "?"
+            let column = found.command.string("name") ?? "?"
             return text.hit(found.part, found.statement,
                             message: "Dropping column `\(column)` of `\(found.table)` breaks clients that still read it and loses its data.",
                             help: "First deploy code that no longer uses the column, then drop it in a later migration.")

@@ -28,7 +28,7 @@ struct BanDropConstraint: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         text.liveTableCommands("AT_DropConstraint").compactMap { found in
-            let name = found.command["name"]?.string ?? "?"
+            let name = found.command.string("name") ?? "?"
             if Self.isAddedBack(name, after: found.statement, in: found.part) { return nil }
             return text.hit(found.part, found.statement,
                             message: "Dropping constraint `\(name)` of `\(found.table)` lets data in that clients assume cannot exist.",
@@ -38,9 +38,9 @@ struct BanDropConstraint: ContentRule {
 
     static func isAddedBack(_ name: String, after statement: LintStatement, in part: SQLPart) -> Bool {
         part.statements[statement.index...].contains { later in
-            later.type == "AlterTableStmt" && later.node?["cmds"]?.elements.contains { command in
-                command["AlterTableCmd"]?["subtype"]?.string == "AT_AddConstraint"
-                    && command["AlterTableCmd"]?["def"]?["Constraint"]?["conname"]?.string == name
+            later.type == "AlterTableStmt" && later.node?.elements("cmds")?.contains { command in
+                command.string("AlterTableCmd", "subtype") == "AT_AddConstraint"
+                    && command.string("AlterTableCmd", "def", "Constraint", "conname") == name
             } == true
         }
     }

@@ -24,7 +24,7 @@ struct BanDropDatabase: ContentRule {
         for part in text.upParts {
             for statement in part.statements where statement.type == "DropdbStmt" {
                 hits.append(text.hit(part, statement,
-                                     message: "Dropping database `\(statement.node?["dbname"]?.string ?? "?")` loses everything in it, with no rollback.",
+                                     message: "Dropping database `\(statement.node?.string("dbname") ?? "?")` loses everything in it, with no rollback.",
                                      help: "Drop databases by hand or from infrastructure code, after a backup, not in a schema migration."))
             }
         }

@@ -33,7 +33,7 @@ struct BanDropDefault: ContentRule {
 
     func check(_ text: MigrationText) -> [RuleHit] {
         var hits = text.liveTableCommands("AT_ColumnDefault").compactMap { found -> RuleHit? in
-            guard found.command["def"] == nil, let column = found.command["name"]?.string,
+            guard found.command["def"] == nil, let column = found.command.string("name"),
                   !Self.isAdded(column: column, of: found.table, before: found.statement, in: found.part) else { return nil }
             return text.hit(found.part, found.statement,
                             message: "Dropping the default of `\(found.table).\(column)` breaks clients that insert without it.",
@@ -42,8 +42,8 @@ struct BanDropDefault: ContentRule {
         // A domain's default is the default of every column of that domain.
         for part in text.upParts {
             for statement in part.statements where statement.type == "AlterDomainStmt" {
-                guard let node = statement.node, node["subtype"]?.string == "T", node["def"] == nil else { continue }
-                let domain = node["typeName"]?.elements.last?["String"]?["sval"]?.string ?? "?"
+                guard let node = statement.node, node.string("subtype") == "T", node["def"] == nil else { continue }
+                let domain = node.elements("typeName")?.last?.string("String", "sval") ?? "?"
                 hits.append(text.hit(part, statement,
                                      message: "Dropping the default of domain `\(domain)` breaks clients that insert without its columns.",
                                      help: "Deploy code that always sets those columns first, then drop the default in a later migration."))
@@ -55,10 +55,10 @@ struct BanDropDefault: ContentRule {
     /// Whether an ALTER TABLE earlier in the part adds the column.
     static func isAdded(column: String, of table: String, before statement: LintStatement, in part: SQLPart) -> Bool {
         part.statements[...statement.index].contains { earlier in
-            guard earlier.type == "AlterTableStmt", earlier.node?["relation"]?["relname"]?.string == table else { return false }
-            return earlier.node?["cmds"]?.elements.contains { command in
-                command["AlterTableCmd"]?["subtype"]?.string == "AT_AddColumn"
-                    && command["AlterTableCmd"]?["def"]?["ColumnDef"]?["colname"]?.string == column
+            guard earlier.type == "AlterTableStmt", earlier.node?.string("relation", "relname") == table else { return false }
+            return earlier.node?.elements("cmds")?.contains { command in
+                command.string("AlterTableCmd", "subtype") == "AT_AddColumn"
+                    && command.string("AlterTableCmd", "def", "ColumnDef", "colname") == column
             } ?? false
         }
     }

@@ -26,7 +26,7 @@ struct BanDropGeneratedExpression: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         text.liveTableCommands("AT_DropExpression").map { found in
             text.hit(found.part, found.statement,
-                     message: "Dropping the generation expression of `\(found.table).\(found.command["name"]?.string ?? "?")` leaves it stale for new rows.",
+                     message: "Dropping the generation expression of `\(found.table).\(found.command.string("name") ?? "?")` leaves it stale for new rows.",
                      help: "Deploy code or a trigger that fills the column first, then drop the expression in a later migration.")
         }
     }

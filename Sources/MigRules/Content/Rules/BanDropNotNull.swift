@@ -29,7 +29,7 @@ struct BanDropNotNull: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         text.liveTableCommands("AT_DropNotNull").map { found in
             text.hit(found.part, found.statement,
-                     message: "Dropping NOT NULL on `\(found.table).\(found.command["name"]?.string ?? "?")` lets NULLs reach clients that assume a value.",
+                     message: "Dropping NOT NULL on `\(found.table).\(found.command.string("name") ?? "?")` lets NULLs reach clients that assume a value.",
                      help: "Deploy code that handles NULL in this column first, then drop NOT NULL in a later migration.")
         }
     }

@@ -39,11 +39,11 @@ struct BanDuplicateColumnAssignments: ContentRule {
                 let lists: [[PGNode]]
                 switch statement.type {
                 case "UpdateStmt":
-                    lists = [node["targetList"]?.elements ?? []]
+                    lists = [node.elements("targetList") ?? []]
                 case "InsertStmt":
-                    lists = [node["cols"]?.elements ?? [], node["onConflictClause"]?["targetList"]?.elements ?? []]
+                    lists = [node.elements("cols") ?? [], node.elements("onConflictClause", "targetList") ?? []]
                 case "CreateStmt":
-                    lists = [node["tableElts"]?.elements ?? []]
+                    lists = [node.elements("tableElts") ?? []]
                 default:
                     continue
                 }
@@ -64,10 +64,10 @@ struct BanDuplicateColumnAssignments: ContentRule {
         // Lists are short: arrays beat hashing.
         var whole: [String] = [], partial: [String] = []
         for target in targets {
-            if let column = target["ColumnDef"], let name = column["colname"]?.string {
+            if let column = target["ColumnDef"], let name = column.string("colname") {
                 if whole.contains(name) { return (name, target) }
                 whole.append(name)
-            } else if let target = target["ResTarget"], let name = target["name"]?.string {
+            } else if let target = target["ResTarget"], let name = target.string("name") {
                 if target["indirection"] != nil {
                     if whole.contains(name) { return (name, target) }
                     partial.append(name)

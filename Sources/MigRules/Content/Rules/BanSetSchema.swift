@@ -28,10 +28,10 @@ struct BanSetSchema: ContentRule {
         for part in text.upParts {
             for statement in part.statements where statement.type == "AlterObjectSchemaStmt" {
                 guard let node = statement.node else { continue }
-                let name = node["relation"]?["relname"]?.string ?? node["object"].flatMap(ObjectName.of(droppedObject:))
+                let name = node.string("relation", "relname") ?? node["object"].flatMap(ObjectName.of(droppedObject:))
                 if let name, text.isNew(object: name, before: statement, in: part) { continue }
                 hits.append(text.hit(part, statement,
-                                     message: "Moving `\(name ?? "?")` to schema `\(node["newschema"]?.string ?? "?")` breaks clients that name it by its old schema.",
+                                     message: "Moving `\(name ?? "?")` to schema `\(node.string("newschema") ?? "?")` breaks clients that name it by its old schema.",
                                      help: "Make clients find the object in the new schema first (search_path, a view), then move it in a later migration."))
             }
         }

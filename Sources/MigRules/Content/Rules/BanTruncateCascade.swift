@@ -25,7 +25,7 @@ struct BanTruncateCascade: ContentRule {
         var hits: [RuleHit] = []
         for part in text.upParts {
             for statement in part.statements where statement.type == "TruncateStmt" {
-                guard statement.node?["behavior"]?.string == "DROP_CASCADE" else { continue }
+                guard statement.node?.string("behavior") == "DROP_CASCADE" else { continue }
                 hits.append(text.hit(part, statement,
                                      message: "TRUNCATE … CASCADE also empties every table that references these, transitively.",
                                      help: "List every table to truncate explicitly and drop CASCADE."))

@@ -58,7 +58,7 @@ struct ChangingColumnType: ContentRule {
         init?(_ typeName: PGNode?) {
             guard let typeName, let name = SquawkLocks.lastName(typeName["names"]) else { return nil }
             self.name = typeName["arrayBounds"] == nil ? name : name + "[]"
-            modifiers = (typeName["typmods"]?.elements ?? []).compactMap(SquawkLocks.integer)
+            modifiers = (typeName.elements("typmods") ?? []).compactMap(SquawkLocks.integer)
         }
 
         /// The name as migrations write it: `bigint` rather than the catalog's `int8`.
@@ -100,16 +100,16 @@ struct ChangingColumnType: ContentRule {
         var known: [String: ColumnType] = [:]
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
-            var table: String { node["relation"]?["relname"]?.string ?? "the table" }
+            var table: String { node.string("relation", "relname") ?? "the table" }
             for command in SquawkLocks.commands(node) {
-                switch command["subtype"]?.string {
+                switch command.string("subtype") {
                 case "AT_AddColumn":
                     let column = command["def"]?["ColumnDef"]
-                    if let name = column?["colname"]?.string {
+                    if let name = column?.string("colname") {
                         known[table.lowercased() + "." + name] = ColumnType(column?["typeName"])
                     }
                 case "AT_AlterColumnType":
-                    let name = command["name"]?.string ?? "the column"
+                    let name = command.string("name") ?? "the column"
                     guard let definition = command["def"]?["ColumnDef"], let new = ColumnType(definition["typeName"]) else { continue }
                     let key = table.lowercased() + "." + name
                     let old = known[key]

@@ -72,21 +72,21 @@ struct ConstraintMissingNotValid: ContentRule {
                 transaction.note(statement)
                 return
             }
-            let table = (node["relation"]?["relname"]?.string ?? "").lowercased()
+            let table = (node.string("relation", "relname") ?? "").lowercased()
             for command in SquawkLocks.commands(node) {
-                switch command["subtype"]?.string {
+                switch command.string("subtype") {
                 case "AT_AddConstraint":
                     guard let constraint = command["def"]?["Constraint"],
-                          let kind = Self.validatable[constraint["contype"]?.string ?? ""], tables.isLive(node) else { continue }
-                    if constraint["skip_validation"]?.bool == true {
-                        unvalidated.insert(table + "." + (constraint["conname"]?.string ?? ""))
+                          let kind = Self.validatable[constraint.string("contype") ?? ""], tables.isLive(node) else { continue }
+                    if constraint.bool("skip_validation") == true {
+                        unvalidated.insert(table + "." + (constraint.string("conname") ?? ""))
                         continue
                     }
                     hits.append(text.hit(part, statement, node: constraint,
                                          message: "Adding this \(kind) checks every row of `\(table)` while holding a lock that blocks writes.",
                                          help: "Add the constraint with NOT VALID, then VALIDATE CONSTRAINT in a separate transaction."))
                 case "AT_ValidateConstraint":
-                    let name = command["name"]?.string ?? ""
+                    let name = command.string("name") ?? ""
                     guard unvalidated.contains(table + "." + name) else { continue }
                     hits.append(text.hit(part, statement,
                                          message: "VALIDATE CONSTRAINT `\(name)` runs in the transaction that added it, so the add's strong lock is held while it scans `\(table)`.",

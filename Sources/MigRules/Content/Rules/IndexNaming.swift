@@ -38,23 +38,23 @@ struct IndexNaming: ContentRule {
         for part in text.upParts {
             for statement in part.statements {
                 guard statement.type == "IndexStmt", let node = statement.node,
-                      let table = node["relation"]?["relname"]?.string?.lowercased() else { continue }
+                      let table = node.string("relation", "relname")?.lowercased() else { continue }
                 var columns: [String] = []
                 var hasExpression = false
-                for element in node["indexParams"]?.elements ?? [] {
-                    if let column = element["IndexElem"]?["name"]?.string {
+                for element in node.elements("indexParams") ?? [] {
+                    if let column = element.string("IndexElem", "name") {
                         columns.append(column.lowercased())
                     } else {
                         hasExpression = true
                     }
                 }
                 let expected = "idx_\(table)_" + columns.joined(separator: "_")
-                guard let name = node["idxname"]?.string else {
+                guard let name = node.string("idxname") else {
                     hits.append(text.hit(part, statement, message: "This index has no name, so PostgreSQL makes one up.",
                                          help: "Name it `\(expected)`."))
                     continue
                 }
-                if Self.accepts(name.lowercased(), table: table, columns: columns, unique: node["unique"]?.bool == true,
+                if Self.accepts(name.lowercased(), table: table, columns: columns, unique: node.bool("unique") == true,
                                 hasExpression: hasExpression, isPartial: node["whereClause"] != nil) { continue }
                 hits.append(text.hit(part, statement, message: "The index `\(name)` does not follow `idx_<table>_<columns>`.",
                                      help: "Name it `\(expected)`\(hasExpression ? "…" : "")."))

@@ -226,23 +226,23 @@ struct IrreversibleOperation: ContentRule {
             guard let node = statement.node else { continue }
             var effects: [Effect] = []
             switch statement.type {
-            case "DropStmt" where node["removeType"]?.string == "OBJECT_TABLE":
-                for object in node["objects"]?.elements ?? [] {
-                    if let name = object["List"]?["items"]?.elements.last?["String"]?["sval"]?.string {
+            case "DropStmt" where node.string("removeType") == "OBJECT_TABLE":
+                for object in node.elements("objects") ?? [] {
+                    if let name = object.elements("List", "items")?.last?.string("String", "sval") {
                         effects.append(Effect(table: name) { table, _ in .table(table) })
                     }
                 }
             case "TruncateStmt":
-                for relation in node["relations"]?.elements ?? [] {
-                    if let name = relation["RangeVar"]?["relname"]?.string { effects.append(Effect(table: name) { table, _ in .rows(table) }) }
+                for relation in node.elements("relations") ?? [] {
+                    if let name = relation.string("RangeVar", "relname") { effects.append(Effect(table: name) { table, _ in .rows(table) }) }
                 }
             case "DeleteStmt" where node["whereClause"] == nil:
-                if let name = node["relation"]?["relname"]?.string { effects.append(Effect(table: name) { table, _ in .rows(table) }) }
+                if let name = node.string("relation", "relname") { effects.append(Effect(table: name) { table, _ in .rows(table) }) }
             case "AlterTableStmt":
-                guard let name = node["relation"]?["relname"]?.string else { continue }
-                for command in node["cmds"]?.elements ?? [] {
-                    guard let cmd = command["AlterTableCmd"], let column = cmd["name"]?.string else { continue }
-                    switch cmd["subtype"]?.string {
+                guard let name = node.string("relation", "relname") else { continue }
+                for command in node.elements("cmds") ?? [] {
+                    guard let cmd = command["AlterTableCmd"], let column = cmd.string("name") else { continue }
+                    switch cmd.string("subtype") {
                     case "AT_DropColumn": effects.append(Effect(table: name, column: column) { .column($0, $1) })
                     case "AT_AlterColumnType": effects.append(Effect(table: name, column: column) { .type($0, $1) })
                     default: break
@@ -255,7 +255,7 @@ struct IrreversibleOperation: ContentRule {
                 // A scratch table created earlier in the same part holds nothing to restore. Tables
                 // of other pending migrations still count: their own rollback needs them back.
                 if case .table(let table) = effect, part.statements[..<statement.index].contains(where: { earlier in
-                    earlier.type == "CreateStmt" && earlier.node?["relation"]?["relname"]?.string?.lowercased() == table
+                    earlier.type == "CreateStmt" && earlier.node?.string("relation", "relname")?.lowercased() == table
                 }) { continue }
                 let place = part.location(ofOffset: statement.statement.range.lowerBound)
                 removals.append(Removal(effect: effect, line: place.line, column: place.column))
@@ -270,22 +270,22 @@ struct IrreversibleOperation: ContentRule {
             guard let node = statement.node else { continue }
             switch statement.type {
             case "CreateStmt":
-                if let name = node["relation"]?["relname"]?.string { restored.insert(Effect(table: name) { table, _ in .table(table) }) }
+                if let name = node.string("relation", "relname") { restored.insert(Effect(table: name) { table, _ in .table(table) }) }
             case "CreateTableAsStmt":
-                if let name = node["into"]?["rel"]?["relname"]?.string { restored.insert(Effect(table: name) { table, _ in .table(table) }) }
+                if let name = node.string("into", "rel", "relname") { restored.insert(Effect(table: name) { table, _ in .table(table) }) }
             case "InsertStmt", "CopyStmt":
-                if let name = node["relation"]?["relname"]?.string { restored.insert(Effect(table: name) { table, _ in .rows(table) }) }
+                if let name = node.string("relation", "relname") { restored.insert(Effect(table: name) { table, _ in .rows(table) }) }
             case "AlterTableStmt":
-                guard let name = node["relation"]?["relname"]?.string else { continue }
-                for command in node["cmds"]?.elements ?? [] {
+                guard let name = node.string("relation", "relname") else { continue }
+                for command in node.elements("cmds") ?? [] {
                     guard let cmd = command["AlterTableCmd"] else { continue }
-                    switch cmd["subtype"]?.string {
+                    switch cmd.string("subtype") {
                     case "AT_AddColumn":
-                        if let column = cmd["def"]?["ColumnDef"]?["colname"]?.string {
+                        if let column = cmd.string("def", "ColumnDef", "colname") {
                             restored.insert(Effect(table: name, column: column) { .column($0, $1) })
                         }
                     case "AT_AlterColumnType":
-                        if let column = cmd["name"]?.string { restored.insert(Effect(table: name, column: column) { .type($0, $1) }) }
+                        if let column = cmd.string("name") { restored.insert(Effect(table: name, column: column) { .type($0, $1) }) }
                     default:
                         break
                     }

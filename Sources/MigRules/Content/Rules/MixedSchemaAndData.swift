@@ -74,13 +74,13 @@ struct MixedSchemaAndData: ContentRule {
                 guard let type = statement.type, let node = statement.node else { continue }
                 switch type {
                 case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt":
-                    if type == "CopyStmt", node["is_from"]?.bool != true { continue }
-                    let table = node["relation"]?["relname"]?.string?.lowercased()
+                    if type == "CopyStmt", node.bool("is_from") != true { continue }
+                    let table = node.string("relation", "relname")?.lowercased()
                     if type == "InsertStmt" || type == "CopyStmt", let table, created.contains(table) { continue }
                     changesData = true
                 default:
                     guard Self.isSchemaChange(type) else { continue }
-                    if type == "CreateStmt", let table = node["relation"]?["relname"]?.string { created.insert(table.lowercased()) }
+                    if type == "CreateStmt", let table = node.string("relation", "relname") { created.insert(table.lowercased()) }
                     changesSchema = true
                 }
                 if changesSchema, changesData {

@@ -57,14 +57,14 @@ struct NonIdempotentDataMigration: ContentRule {
                 guard let node = statement.node else { continue }
                 switch statement.type {
                 case "CreateStmt":
-                    if node["if_not_exists"]?.bool != true, let table = node["relation"]?["relname"]?.string {
+                    if node.bool("if_not_exists") != true, let table = node.string("relation", "relname") {
                         created.insert(table.lowercased())
                     }
                 case "InsertStmt":
                     if case .doBlock = statement.statement.origin { continue }
                     guard node["onConflictClause"] == nil,
                           !Self.isGuarded(node["selectStmt"]?["SelectStmt"]?["whereClause"]) else { continue }
-                    let table = node["relation"]?["relname"]?.string?.lowercased() ?? ""
+                    let table = node.string("relation", "relname")?.lowercased() ?? ""
                     guard !created.contains(table) else { continue }
                     hits.append(text.hit(part, statement,
                                          message: "This INSERT adds its rows again when the migration is rerun.",
@@ -82,8 +82,8 @@ struct NonIdempotentDataMigration: ContentRule {
     static func isGuarded(_ clause: PGNode?) -> Bool {
         guard let clause else { return false }
         return clause.descendants("BoolExpr").contains { expression in
-            guard expression["boolop"]?.string == "NOT_EXPR" else { return false }
-            let kind = expression["args"]?[0]?["SubLink"]?["subLinkType"]?.string
+            guard expression.string("boolop") == "NOT_EXPR" else { return false }
+            let kind = expression["args"]?[0]?.string("SubLink", "subLinkType")
             return kind == "EXISTS_SUBLINK" || kind == "ANY_SUBLINK"
         }
     }

@@ -61,9 +61,9 @@ struct OneChangePerMigration: ContentRule {
         /// Each statement on a table, by its part's index and its offset; names come folded.
         var touches: [(part: Int, offset: Int, table: String)] = []
         func link(_ table: String, constraint: PGNode?, column: PGNode?) {
-            if let referenced = constraint?["pktable"]?["relname"]?.string { groups.join(table, referenced) }
-            for element in column?["constraints"]?.elements ?? [] {
-                if let referenced = element["Constraint"]?["pktable"]?["relname"]?.string { groups.join(table, referenced) }
+            if let referenced = constraint?.string("pktable", "relname") { groups.join(table, referenced) }
+            for element in column?.elements("constraints") ?? [] {
+                if let referenced = element.string("Constraint", "pktable", "relname") { groups.join(table, referenced) }
             }
         }
         let parts = text.upParts
@@ -73,28 +73,28 @@ struct OneChangePerMigration: ContentRule {
                 let offset = statement.statement.range.lowerBound
                 switch type {
                 case "CreateStmt", "IndexStmt", "RenameStmt", "AlterTableStmt":
-                    if type == "RenameStmt", node["renameType"]?.string != "OBJECT_TABLE",
-                       node["relationType"]?.string != "OBJECT_TABLE" { continue }
-                    if type == "AlterTableStmt", node["objtype"]?.string != "OBJECT_TABLE" { continue }
-                    guard let table = node["relation"]?["relname"]?.string else { continue }
+                    if type == "RenameStmt", node.string("renameType") != "OBJECT_TABLE",
+                       node.string("relationType") != "OBJECT_TABLE" { continue }
+                    if type == "AlterTableStmt", node.string("objtype") != "OBJECT_TABLE" { continue }
+                    guard let table = node.string("relation", "relname") else { continue }
                     touches.append((partIndex, offset, table))
                     groups.add(table)
-                    if type == "RenameStmt", node["renameType"]?.string == "OBJECT_TABLE", let newName = node["newname"]?.string {
+                    if type == "RenameStmt", node.string("renameType") == "OBJECT_TABLE", let newName = node.string("newname") {
                         groups.join(table, newName)
                     }
                     guard statement.mentions("references", in: part) else { continue }
-                    for element in node["tableElts"]?.elements ?? [] {
+                    for element in node.elements("tableElts") ?? [] {
                         link(table, constraint: element["Constraint"], column: element["ColumnDef"])
                     }
-                    for command in node["cmds"]?.elements ?? [] {
+                    for command in node.elements("cmds") ?? [] {
                         let definition = command["AlterTableCmd"]?["def"]
                         link(table, constraint: definition?["Constraint"], column: definition?["ColumnDef"])
                     }
                 case "DropStmt":
-                    guard node["removeType"]?.string == "OBJECT_TABLE" else { continue }
+                    guard node.string("removeType") == "OBJECT_TABLE" else { continue }
                     var first: String?
-                    for object in node["objects"]?.elements ?? [] {
-                        guard let table = object["List"]?["items"]?.elements.last?["String"]?["sval"]?.string else { continue }
+                    for object in node.elements("objects") ?? [] {
+                        guard let table = object.elements("List", "items")?.last?.string("String", "sval") else { continue }
                         touches.append((partIndex, offset, table))
                         groups.add(table)
                         if let first { groups.join(first, table) } else { first = table }

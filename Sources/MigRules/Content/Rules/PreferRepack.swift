@@ -39,8 +39,8 @@ struct PreferRepack: ContentRule {
             guard let node = statement.node else { return }
             let command: String
             if statement.type == "VacuumStmt" {
-                let relations = (node["rels"]?.elements ?? []).compactMap { $0["VacuumRelation"]?["relation"]?["relname"]?.string }
-                guard node["is_vacuumcmd"]?.bool == true, SquawkLocks.isOn("full", in: node["options"]),
+                let relations = (node.elements("rels") ?? []).compactMap { $0.string("VacuumRelation", "relation", "relname") }
+                guard node.bool("is_vacuumcmd") == true, SquawkLocks.isOn("full", in: node["options"]),
                       relations.isEmpty || relations.contains(where: { tables.isLive($0) }) else { return }
                 command = "VACUUM FULL"
             } else {

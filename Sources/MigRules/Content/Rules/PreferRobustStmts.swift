@@ -83,7 +83,7 @@ struct PreferRobustStmts: ContentRule {
     func check(_ text: MigrationText) -> [RuleHit] {
         guard text.dialect == .postgres, !text.runsInTransaction else { return [] }
         let parts = text.upParts
-        if let only = Self.onlyStatement(of: parts), only.node?["concurrent"]?.bool != true { return [] }
+        if let only = Self.onlyStatement(of: parts), only.node?.bool("concurrent") != true { return [] }
         var hits: [RuleHit] = []
         var inTransaction = false
         var droppedConstraints: Set<String> = []
@@ -93,25 +93,25 @@ struct PreferRobustStmts: ContentRule {
                 var missing: String?
                 switch type {
                 case "TransactionStmt":
-                    switch node["kind"]?.string {
+                    switch node.string("kind") {
                     case "TRANS_STMT_BEGIN", "TRANS_STMT_START": inTransaction = true
                     case "TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE": inTransaction = false
                     default: break
                     }
                 case "CreateStmt":
-                    let dropsItself = node["relation"]?["relpersistence"]?.string == "t" && node["oncommit"]?.string == "ONCOMMIT_DROP"
-                    if node["if_not_exists"]?.bool != true && !dropsItself { missing = "CREATE TABLE without IF NOT EXISTS" }
+                    let dropsItself = node.string("relation", "relpersistence") == "t" && node.string("oncommit") == "ONCOMMIT_DROP"
+                    if node.bool("if_not_exists") != true && !dropsItself { missing = "CREATE TABLE without IF NOT EXISTS" }
                 case "IndexStmt":
                     // An unnamed index gets a fresh name on every run: a rerun adds a duplicate, it does not fail.
-                    if node["idxname"] != nil && node["if_not_exists"]?.bool != true {
+                    if node["idxname"] != nil && node.bool("if_not_exists") != true {
                         missing = "CREATE INDEX without IF NOT EXISTS"
                     }
                 case "CreateSeqStmt", "CreateSchemaStmt", "CreateExtensionStmt":
-                    if node["if_not_exists"]?.bool != true { missing = "CREATE without IF NOT EXISTS" }
+                    if node.bool("if_not_exists") != true { missing = "CREATE without IF NOT EXISTS" }
                 case "DropStmt":
-                    if node["missing_ok"]?.bool != true { missing = "DROP without IF EXISTS" }
+                    if node.bool("missing_ok") != true { missing = "DROP without IF EXISTS" }
                 case "AlterEnumStmt":
-                    if node["newVal"] != nil && node["oldVal"] == nil && node["skipIfNewValExists"]?.bool != true {
+                    if node["newVal"] != nil && node["oldVal"] == nil && node.bool("skipIfNewValExists") != true {
                         missing = "ADD VALUE without IF NOT EXISTS"
                     }
                 case "AlterTableStmt":
@@ -144,20 +144,20 @@ struct PreferRobustStmts: ContentRule {
     /// dropped (with IF EXISTS, or reported) may be added back once.
     static func fragileAction(in node: PGNode, droppedConstraints: inout Set<String>) -> String? {
         var found: String?
-        for command in node["cmds"]?.elements ?? [] {
+        for command in node.elements("cmds") ?? [] {
             guard let command = command["AlterTableCmd"] else { continue }
-            let guarded = command["missing_ok"]?.bool == true
+            let guarded = command.bool("missing_ok") == true
             var action: String?
-            switch command["subtype"]?.string {
+            switch command.string("subtype") {
             case "AT_AddColumn":
                 if !guarded { action = "ADD COLUMN without IF NOT EXISTS" }
             case "AT_DropColumn":
                 if !guarded { action = "DROP COLUMN without IF EXISTS" }
             case "AT_DropConstraint":
-                if let name = command["name"]?.string { droppedConstraints.insert(name) }
+                if let name = command.string("name") { droppedConstraints.insert(name) }
                 if !guarded { action = "DROP CONSTRAINT without IF EXISTS" }
             case "AT_AddConstraint":
-                let name = command["def"]?["Constraint"]?["conname"]?.string
+                let name = command.string("def", "Constraint", "conname")
                 if let name, droppedConstraints.remove(name) != nil { continue }
                 action = "ADD CONSTRAINT without dropping it IF EXISTS first"
             default:

@@ -27,11 +27,11 @@ struct RenamingColumn: ContentRule {
         var hits: [RuleHit] = []
         for part in text.upParts {
             for statement in part.statements where statement.type == "RenameStmt" {
-                guard let node = statement.node, node["renameType"]?.string == "OBJECT_COLUMN",
-                      node["relationType"]?.string == "OBJECT_TABLE" else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "?"
+                guard let node = statement.node, node.string("renameType") == "OBJECT_COLUMN",
+                      node.string("relationType") == "OBJECT_TABLE" else { continue }
+                let table = node.string("relation", "relname") ?? "?"
                 if text.isNew(table: table, before: statement, in: part) { continue }
-                let old = node["subname"]?.string ?? "?", new = node["newname"]?.string ?? "?"
+                let old = node.string("subname") ?? "?", new = node.string("newname") ?? "?"
                 hits.append(text.hit(part, statement,
                                      message: "Renaming column `\(old)` of `\(table)` to `\(new)` breaks clients that still use the old name.",
                                      help: "Add the new column, write both and backfill, move reads over, then drop the old column later."))

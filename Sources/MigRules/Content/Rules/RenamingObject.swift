@@ -34,17 +34,17 @@ struct RenamingObject: ContentRule {
                 guard let node = statement.node else { continue }
                 switch statement.type {
                 case "RenameStmt":
-                    guard let kind = node["renameType"]?.string, kind != "OBJECT_TABLE",
-                          kind != "OBJECT_COLUMN" || node["relationType"]?.string != "OBJECT_TABLE" else { continue }
-                    let name = node["relation"]?["relname"]?.string ?? node["object"].flatMap(ObjectName.of(droppedObject:))
-                        ?? node["subname"]?.string
+                    guard let kind = node.string("renameType"), kind != "OBJECT_TABLE",
+                          kind != "OBJECT_COLUMN" || node.string("relationType") != "OBJECT_TABLE" else { continue }
+                    let name = node.string("relation", "relname") ?? node["object"].flatMap(ObjectName.of(droppedObject:))
+                        ?? node.string("subname")
                     if let name, text.isNew(object: name, before: statement, in: part) { continue }
-                    let old = kind == "OBJECT_SCHEMA" ? name : node["subname"]?.string ?? name
+                    let old = kind == "OBJECT_SCHEMA" ? name : node.string("subname") ?? name
                     hits.append(text.hit(part, statement,
-                                         message: "Renaming \(Self.noun(kind)) `\(old ?? "?")` to `\(node["newname"]?.string ?? "?")` breaks clients that still use the old name.",
+                                         message: "Renaming \(Self.noun(kind)) `\(old ?? "?")` to `\(node.string("newname") ?? "?")` breaks clients that still use the old name.",
                                          help: "Add the new name alongside, move the clients over, then drop the old name in a later migration."))
                 case "AlterEnumStmt":
-                    guard let old = node["oldVal"]?.string, let new = node["newVal"]?.string else { continue }
+                    guard let old = node.string("oldVal"), let new = node.string("newVal") else { continue }
                     hits.append(text.hit(part, statement,
                                          message: "Renaming enum value '\(old)' to '\(new)' breaks clients that still write or compare the old value.",
                                          help: "Add the new value, move the clients and the rows over, and stop using the old value."))

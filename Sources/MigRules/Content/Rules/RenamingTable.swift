@@ -27,11 +27,11 @@ struct RenamingTable: ContentRule {
         var hits: [RuleHit] = []
         for part in text.upParts {
             for statement in part.statements where statement.type == "RenameStmt" {
-                guard let node = statement.node, node["renameType"]?.string == "OBJECT_TABLE" else { continue }
-                let table = node["relation"]?["relname"]?.string ?? "?"
+                guard let node = statement.node, node.string("renameType") == "OBJECT_TABLE" else { continue }
+                let table = node.string("relation", "relname") ?? "?"
                 if text.isNew(table: table, before: statement, in: part) { continue }
                 hits.append(text.hit(part, statement,
-                                     message: "Renaming table `\(table)` to `\(node["newname"]?.string ?? "?")` breaks clients that still use the old name.",
+                                     message: "Renaming table `\(table)` to `\(node.string("newname") ?? "?")` breaks clients that still use the old name.",
                                      help: "Keep the old name reachable (a view over the renamed table) until no deployed code uses it, then drop it later."))
             }
         }

@@ -47,10 +47,10 @@ struct RequireConcurrentIndexCreation: ContentRule {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["IndexStmt"]) { part, statement, tables in
-            guard let node = statement.node, node["concurrent"]?.bool != true,
-                  node["relation"]?["inh"]?.bool == true, tables.isLive(node) else { return }
+            guard let node = statement.node, node.bool("concurrent") != true,
+                  node.bool("relation", "inh") == true, tables.isLive(node) else { return }
             hits.append(text.hit(part, statement,
-                                 message: "Building this index blocks every write to `\(node["relation"]?["relname"]?.string ?? "the table")` until it is done.",
+                                 message: "Building this index blocks every write to `\(node.string("relation", "relname") ?? "the table")` until it is done.",
                                  help: "Use CREATE INDEX CONCURRENTLY, in a migration the tool runs outside a transaction."))
         }
         return hits

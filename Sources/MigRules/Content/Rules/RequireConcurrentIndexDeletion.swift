@@ -38,11 +38,11 @@ struct RequireConcurrentIndexDeletion: ContentRule {
         SquawkLocks.forEach(in: text, of: ["IndexStmt", "DropStmt"]) { part, statement, _ in
             guard let node = statement.node else { return }
             if statement.type == "IndexStmt" {
-                if let name = node["idxname"]?.string { created.insert(name.lowercased()) }
+                if let name = node.string("idxname") { created.insert(name.lowercased()) }
                 return
             }
-            guard node["removeType"]?.string == "OBJECT_INDEX", node["concurrent"]?.bool != true else { return }
-            let names = (node["objects"]?.elements ?? []).map { SquawkLocks.lastName($0["List"]?["items"])?.lowercased() ?? "" }
+            guard node.string("removeType") == "OBJECT_INDEX", node.bool("concurrent") != true else { return }
+            let names = (node.elements("objects") ?? []).map { SquawkLocks.lastName($0["List"]?["items"])?.lowercased() ?? "" }
             guard !names.allSatisfy(created.contains) else { return }
             hits.append(text.hit(part, statement,
                                  message: "DROP INDEX locks its table against reads and writes, and waits behind running queries while holding the queue.",

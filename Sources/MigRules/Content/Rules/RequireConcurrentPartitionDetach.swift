@@ -34,11 +34,11 @@ struct RequireConcurrentPartitionDetach: ContentRule {
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["AlterTableStmt"]) { part, statement, tables in
             guard let node = statement.node else { return }
-            for command in SquawkLocks.commands(node) where command["subtype"]?.string == "AT_DetachPartition" {
-                guard let partition = command["def"]?["PartitionCmd"], partition["concurrent"]?.bool != true,
+            for command in SquawkLocks.commands(node) where command.string("subtype") == "AT_DetachPartition" {
+                guard let partition = command["def"]?["PartitionCmd"], partition.bool("concurrent") != true,
                       tables.isLive(node) else { continue }
-                let child = partition["name"]?["relname"]?.string ?? "the partition"
-                let table = node["relation"]?["relname"]?.string ?? "the table"
+                let child = partition.string("name", "relname") ?? "the partition"
+                let table = node.string("relation", "relname") ?? "the table"
                 hits.append(text.hit(part, statement,
                                      message: "Detaching `\(child)` blocks reads and writes on all of `\(table)`.",
                                      help: "Use DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), outside any transaction."))

@@ -34,9 +34,9 @@ struct RequireConcurrentReindex: ContentRule {
         guard text.dialect == .postgres else { return [] }
         var hits: [RuleHit] = []
         SquawkLocks.forEach(in: text, of: ["ReindexStmt"]) { part, statement, tables in
-            guard let node = statement.node, node["kind"]?.string != "REINDEX_OBJECT_SYSTEM",
+            guard let node = statement.node, node.string("kind") != "REINDEX_OBJECT_SYSTEM",
                   !SquawkLocks.isOn("concurrently", in: node["params"]),
-                  node["kind"]?.string != "REINDEX_OBJECT_TABLE" || tables.isLive(node) else { return }
+                  node.string("kind") != "REINDEX_OBJECT_TABLE" || tables.isLive(node) else { return }
             hits.append(text.hit(part, statement,
                                  message: "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, until the rebuild ends.",
                                  help: "Use REINDEX … CONCURRENTLY (PostgreSQL 12+), outside any transaction."))

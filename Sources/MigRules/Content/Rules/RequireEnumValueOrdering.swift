@@ -25,7 +25,7 @@ struct RequireEnumValueOrdering: ContentRule {
         var hits: [RuleHit] = []
         for part in text.upParts {
             for statement in part.statements where statement.type == "AlterEnumStmt" {
-                guard let node = statement.node, let value = node["newVal"]?.string, node["oldVal"] == nil,
+                guard let node = statement.node, let value = node.string("newVal"), node["oldVal"] == nil,
                       node["newValNeighbor"] == nil else { continue }
                 hits.append(text.hit(part, statement,
                                      message: "ADD VALUE '\(value)' without BEFORE or AFTER sorts it after every existing value.",

@@ -36,7 +36,7 @@ struct UnbatchedDataMigration: ContentRule {
         for part in text.upParts {
             for statement in part.statements {
                 guard statement.type == "UpdateStmt" || statement.type == "DeleteStmt", let node = statement.node,
-                      node["whereClause"] == nil, let table = node["relation"]?["relname"]?.string,
+                      node["whereClause"] == nil, let table = node.string("relation", "relname"),
                       !text.isNew(table: table, before: statement, in: part) else { continue }
                 let verb = statement.type == "UpdateStmt" ? "UPDATE" : "DELETE"
                 hits.append(text.hit(part, statement,

@@ -56,13 +56,11 @@ struct UnindexedForeignKey: ContentRule {
         guard text.dialect == .postgres else { return [] }
         /// Each foreign key, by its part's index and its offset; names come folded.
         var keys: [(part: Int, offset: Int, table: String, columns: [String])] = []
-        /// Per table, the leading columns of each index, primary key and unique constraint, each
-        /// prefix sorted and joined, so a foreign key's lookup is one set query.
-        var indexed: [String: Set<String>] = [:]
+        /// Per table, the columns of each index, primary key and unique constraint; compared
+        /// only for tables that have a foreign key, which keeps files of many indexes cheap.
+        var indexed: [String: [[String]]] = [:]
         func index(_ table: String, _ columns: [String]) {
-            for length in columns.indices {
-                indexed[table, default: []].insert(columns[...length].sorted().joined(separator: ","))
-            }
+            indexed[table, default: []].append(columns)
         }
         let parts = text.upParts
         for (partIndex, part) in parts.enumerated() {
@@ -70,19 +68,19 @@ struct UnindexedForeignKey: ContentRule {
                 guard let node = statement.node else { continue }
                 switch statement.type {
                 case "IndexStmt":
-                    guard let table = node["relation"]?["relname"]?.string else { continue }
-                    index(table, (node["indexParams"]?.elements ?? []).map { $0["IndexElem"]?["name"]?.string ?? "" })
+                    guard let table = node.string("relation", "relname") else { continue }
+                    index(table, (node.elements("indexParams") ?? []).map { $0.string("IndexElem", "name") ?? "" })
                 case "CreateStmt", "AlterTableStmt":
                     guard statement.mentions("references", in: part) || statement.mentions("primary", in: part)
                             || statement.mentions("unique", in: part),
-                          let table = node["relation"]?["relname"]?.string else { continue }
+                          let table = node.string("relation", "relname") else { continue }
                     /// A constraint of the table, or of the column `column`.
                     func consider(_ constraint: PGNode, column: String?) {
-                        let type = constraint["contype"]?.string
+                        let type = constraint.string("contype")
                         let isForeign = type == "CONSTR_FOREIGN"
                         guard isForeign || type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" else { return }
                         let columns = column.map { [$0] }
-                            ?? (constraint[isForeign ? "fk_attrs" : "keys"]?.elements ?? []).compactMap { $0["String"]?["sval"]?.string }
+                            ?? (constraint[isForeign ? "fk_attrs" : "keys"]?.elements ?? []).compactMap { $0.string("String", "sval") }
                         if isForeign {
                             keys.append((partIndex, constraint.location ?? statement.statement.range.lowerBound, table, columns))
                         } else {
@@ -91,16 +89,16 @@ struct UnindexedForeignKey: ContentRule {
                     }
                     func consider(constraint: PGNode?, columnDefinition: PGNode?) {
                         if let constraint { consider(constraint, column: nil) }
-                        guard let constraints = columnDefinition?["constraints"]?.elements, !constraints.isEmpty,
-                              let column = columnDefinition?["colname"]?.string else { return }
+                        guard let constraints = columnDefinition?.elements("constraints"), !constraints.isEmpty,
+                              let column = columnDefinition?.string("colname") else { return }
                         for element in constraints {
                             if let constraint = element["Constraint"] { consider(constraint, column: column) }
                         }
                     }
-                    for element in node["tableElts"]?.elements ?? [] {
+                    for element in node.elements("tableElts") ?? [] {
                         consider(constraint: element["Constraint"], columnDefinition: element["ColumnDef"])
                     }
-                    for command in node["cmds"]?.elements ?? [] {
+                    for command in node.elements("cmds") ?? [] {
                         let definition = command["AlterTableCmd"]?["def"]
                         consider(constraint: definition?["Constraint"], columnDefinition: definition?["ColumnDef"])
                     }
@@ -110,8 +108,10 @@ struct UnindexedForeignKey: ContentRule {
             }
         }
         return keys.compactMap { key in
-            guard !key.columns.isEmpty,
-                  indexed[key.table]?.contains(key.columns.sorted().joined(separator: ",")) != true else { return nil }
+            let wanted = Set(key.columns)
+            guard !key.columns.isEmpty, !(indexed[key.table] ?? []).contains(where: { columns in
+                columns.count >= key.columns.count && Set(columns.prefix(key.columns.count)) == wanted
+            }) else { return nil }
             let list = key.columns.joined(separator: ", ")
             return text.hit(parts[key.part], at: key.offset,
                             message: "No index in this migration leads with the foreign key's columns (\(list)) on `\(key.table)`.",
