@@ -25,9 +25,11 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMbedCrypto", providers: [.apt(["libmbedtls-dev"])]),
 
         .target(name: "MigCore", swiftSettings: strict),
-        .target(name: "MigGit", dependencies: ["CGit2", "MigCore"], swiftSettings: strict),
+        .target(name: "MigGit", dependencies: ["CGit2", "CZlib", "CMbedCrypto", "MigCore"], swiftSettings: strict),
         .target(name: "MigFormats", dependencies: ["MigCore"], swiftSettings: strict),
         .target(name: "MigSQL", dependencies: ["CPgQuery", "MigCore", "MigFormats"], swiftSettings: strict),
         .target(name: "MigPolicy",

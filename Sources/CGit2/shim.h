@@ -9,6 +9,12 @@ static inline int migledger_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
+/* Bounds how much of the pack files libgit2 keeps mapped, in windows of `window` bytes. */
+static inline int migledger_set_pack_windows(size_t window, size_t limit) {
+    int result = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
+    return result < 0 ? result : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
+}
+
 /* Calls a backend's `exists` callback (a C function pointer field). */
 static inline int migledger_backend_exists(git_odb_backend *backend, const git_oid *id) {
     return backend->exists ? backend->exists(backend, id) : 0;

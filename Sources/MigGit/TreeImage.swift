@@ -1,5 +1,6 @@
 internal import CGit2
 public import MigCore
+import Foundation
 
 /// A tree kept in memory across many writes, for a series of commits that each add a few files
 /// to a large folder (the ledger): every write serializes only the folders changed since the
@@ -11,7 +12,14 @@ public final class TreeImage {
         var items: [Item] = []
         /// The id of this folder as last written or read; nil when it changed since.
         var id: ObjectID?
+        /// The id it had before it changed: the next version is stored as a delta of it.
+        var previous: ObjectID?
         var loaded = false
+
+        func invalidate() {
+            if let id { previous = id }
+            id = nil
+        }
     }
 
     private struct Item {
@@ -27,7 +35,7 @@ public final class TreeImage {
 
     private let repository: Repository
     private let root: Node
-    private var written: [ObjectID] = []
+    private var written: [WrittenObject] = []
 
     /// Starts from `tree` (nil: the empty tree). Folders are read only when a write reaches them.
     public init(repository: Repository, tree: ObjectID?) {
@@ -43,7 +51,7 @@ public final class TreeImage {
         guard let last = components.last else { return }
         var node = root
         try load(node)
-        node.id = nil
+        node.invalidate()
         for name in components.dropLast() {
             let child: Node
             if let index = find(name, in: node), let existing = node.items[index].child {
@@ -58,7 +66,7 @@ public final class TreeImage {
                 put(Item(name: name, mode: 0o040000, id: nil, child: child), into: node)
             }
             try load(child)
-            child.id = nil
+            child.invalidate()
             if let index = find(name, in: node) { node.items[index].encoded = [] }
             node = child
         }
@@ -74,8 +82,8 @@ public final class TreeImage {
         return try write(root, odb: owned.pointer)
     }
 
-    /// Ids of the trees written since the last call.
-    public func takeWritten() -> [ObjectID] {
+    /// The trees written since the last call, each with the version it replaced.
+    public func takeWritten() -> [WrittenObject] {
         defer { written = [] }
         return written
     }
@@ -99,7 +107,8 @@ public final class TreeImage {
         try check(result, "writing a tree")
         let id = ObjectID(out)
         node.id = id
-        written.append(id)
+        written.append(WrittenObject(id: id, previous: node.previous))
+        node.previous = nil
         return id
     }
 
@@ -167,6 +176,18 @@ public final class TreeImage {
     }
 }
 
+/// An object written for a pack: a tree `TreeImage` wrote, with the version of the same folder
+/// it replaced, or a commit.
+public struct WrittenObject: Sendable {
+    public let id: ObjectID
+    public let previous: ObjectID?
+
+    public init(id: ObjectID, previous: ObjectID?) {
+        self.id = id
+        self.previous = previous
+    }
+}
+
 /// A second handle on a repository whose new objects are kept in memory and stored as packs
 /// (one per `flush`) instead of one zlib-compressed loose file each: a full ledger sync writes
 /// thousands of large, nearly identical trees, which a pack stores as small deltas of each other.
@@ -176,7 +197,7 @@ public final class PackedWrites {
     /// Write (and read) through this handle.
     public let repository: Repository
     private let backend: UnsafeMutablePointer<git_odb_backend>
-    private var pending: [ObjectID] = []
+    private var pending: [WrittenObject] = []
 
     /// Opens `gitDirectory` again, with in-memory writes.
     public init(gitDirectory: String) throws(GitError) {
@@ -192,26 +213,36 @@ public final class PackedWrites {
         self.backend = backend!
     }
 
-    /// Objects to put in the next pack.
-    public func add(_ ids: [ObjectID]) { pending += ids }
+    /// Objects to put in the next pack; `previous` is an object it is best stored as a delta of.
+    public func add(_ objects: [WrittenObject]) { pending += objects }
 
     /// Writes the pending objects as one pack with its index, then empties the memory.
     public func flush() throws(GitError) {
         guard !pending.isEmpty else { return }
-        var builder: OpaquePointer?
-        try check(git_packbuilder_new(&builder, repository.handle.pointer), "preparing a pack")
-        let owned = Owned(builder!) { git_packbuilder_free($0) }
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
+        let owned = Owned(odb!) { git_odb_free($0) }
         defer { withExtendedLifetime(owned) {} }
-        // one thread: a second one saved little time and cost 40 MB of delta windows
-        _ = git_packbuilder_set_threads(owned.pointer, 1)
-        for id in pending {
-            var oid = id.oid
+        var objects: [PackObject] = []
+        for object in pending {
+            var oid = object.id.oid
             // an object that already existed on disk was not written again
             guard migledger_backend_exists(backend, &oid) == 1 else { continue }
-            try check(git_packbuilder_insert(owned.pointer, &oid, nil), "adding \(id.shortHex) to a pack")
+            var pointer: OpaquePointer?
+            try check(git_odb_read(&pointer, owned.pointer, &oid), "reading \(object.id.shortHex) for a pack")
+            let read = Owned(pointer!) { git_odb_object_free($0) }
+            defer { withExtendedLifetime(read) {} }
+            let data = UnsafeRawBufferPointer(start: git_odb_object_data(read.pointer), count: git_odb_object_size(read.pointer))
+            objects.append(PackObject(id: object.id, type: git_odb_object_type(read.pointer), data: Array(data),
+                                      base: object.previous))
         }
-        try check(git_packbuilder_write(owned.pointer, nil, 0, nil, nil), "writing a pack")
+        if !objects.isEmpty {
+            let directory = (repository.gitDirectory as NSString).appendingPathComponent("objects/pack")
+            try PackFileWriter.write(objects, into: directory)
+        }
         pending = []
         try check(git_mempack_reset(backend), "emptying in-memory objects")
+        // the objects now live in the new pack: let this handle find it before anything asks
+        try check(git_odb_refresh(owned.pointer), "reading the new pack")
     }
 }

@@ -61,6 +61,15 @@ public struct ReferenceInfo: Sendable, Hashable {
     public let date: GitTime?
 }
 
+/// A reference as listed, before any object is read.
+public struct ReferenceTarget: Sendable, Hashable {
+    public let name: String
+    /// The object the ref names directly (a tag object for annotated tags).
+    public let target: ObjectID
+    /// What an annotated tag peels to, when packed-refs records it; nil otherwise.
+    public let peeled: ObjectID?
+}
+
 /// What a tree entry holds.
 public enum ObjectKind: Sendable, Hashable {
     case blob

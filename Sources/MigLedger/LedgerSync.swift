@@ -93,7 +93,13 @@ public struct LedgerSync {
         var fresh: [DeployMarker] = []
         var skipped = 0
         for reference in try candidateReferences(environment) {
-            guard let commit = reference.commit else {
+            // Recorded keys name commits, so a match on the id the ref already gives (a
+            // lightweight tag's target, a packed tag's peeled id) needs no object read.
+            if recorded.contains(DeployKey(marker: reference.name, commit: reference.peeled ?? reference.target)) {
+                skipped += 1
+                continue
+            }
+            guard let commit = (try? repository.peelToCommit(reference.target)) ?? nil else {
                 unusable.append(reference.name)
                 continue
             }
@@ -141,11 +147,11 @@ public struct LedgerSync {
         }
     }
 
-    private func candidateReferences(_ environment: Policy.Environment) throws(GitError) -> [ReferenceInfo] {
+    private func candidateReferences(_ environment: Policy.Environment) throws(GitError) -> [ReferenceTarget] {
         var seen: Set<String> = []
-        var references: [ReferenceInfo] = []
+        var references: [ReferenceTarget] = []
         for glob in environment.deploys {
-            for reference in try repository.references(matching: glob.pattern, details: false)
+            for reference in try repository.referenceTargets(matching: glob.pattern)
             where glob.matches(reference.name) && seen.insert(reference.name).inserted {
                 references.append(reference)
             }
@@ -153,7 +159,7 @@ public struct LedgerSync {
         return references
     }
 
-    private func deployDate(of reference: ReferenceInfo, commit: ObjectID) throws(GitError) -> GitTime {
+    private func deployDate(of reference: ReferenceTarget, commit: ObjectID) throws(GitError) -> GitTime {
         if reference.target != commit, let tagger = try repository.annotatedTag(reference.target)?.tagger {
             return tagger.time
         }
@@ -191,7 +197,7 @@ public struct LedgerSync {
                     }
                     let tree = try image.write()
                     parent = try LedgerStore(repository: writer).writeCommit(parent: parent, message: message, tree: tree)
-                    packs?.add(image.takeWritten() + [parent!.id])
+                    packs?.add(image.takeWritten() + [WrittenObject(id: parent!.id, previous: nil)])
                     unpacked += 1
                     if unpacked == Self.packBatch {
                         try packs?.flush()

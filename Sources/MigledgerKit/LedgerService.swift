@@ -13,8 +13,16 @@ public enum LedgerService {
             throw UserFacingError(.usage, "the policy (\(workspace.policySource)) defines no environments; add one under `environments:` with its deploy refs")
         }
         try requireMigrationSets(workspace)
-        let sync = LedgerSync(repository: workspace.repository, folders: workspace.trackedFolders)
-        return try environments.map { try sync.sync($0, dryRun: dryRun) }
+        let folders = workspace.trackedFolders
+        guard environments.count > 1 else {
+            return try [LedgerSync(repository: workspace.repository, folders: folders).sync(environments[0], dryRun: dryRun)]
+        }
+        // Each environment has its own ref and cache, so they sync side by side, each through a
+        // repository handle of its own (libgit2 handles are not shared between threads).
+        let gitDirectory = workspace.repository.gitDirectory
+        return try concurrentMap(environments.count) { index in
+            try LedgerSync(repository: Repository.open(at: gitDirectory), folders: folders).sync(environments[index], dryRun: dryRun)
+        }
     }
 
     /// Records an explicit deploy of `revision` to `environment`, stamped with `now`.

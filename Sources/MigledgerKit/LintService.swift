@@ -23,11 +23,9 @@ public enum LintService {
         let root = policyPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().standardizedFileURL.path }
         // Files are independent and libpg_query keeps its state per thread, so they are read
         // on every core; findings keep the order of the files.
-        let results = LintResults(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.store(index, Result { try lint(files[index], content: content, dialect: dialect, root: root) })
-        }
-        return try results.all()
+        return try concurrentMap(files.count) { index in
+            try lint(files[index], content: content, dialect: dialect, root: root)
+        }.flatMap { $0 }
     }
 
     private static func lint(_ file: String, content: ContentFindings, dialect: Dialect?, root: String?) throws -> [Finding] {
@@ -113,24 +111,5 @@ public enum LintService {
             throw UserFacingError(.usage, "\(file): binary content (a NUL byte), not a migration; give SQL, Ruby or Python migration files")
         }
         return bytes
-    }
-}
-
-/// Each file's findings or error, filled in from several threads.
-private final class LintResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<[Finding], any Error>?]
-
-    init(count: Int) {
-        results = Array(repeating: nil, count: count)
-    }
-
-    func store(_ index: Int, _ result: Result<[Finding], any Error>) {
-        lock.withLock { results[index] = result }
-    }
-
-    /// The findings in file order, or the first file's error.
-    func all() throws -> [Finding] {
-        try lock.withLock { results }.flatMap { try $0?.get() ?? [] }
     }
 }

@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Report drift, deletions and rollbacks found in history, with who made each change.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Findings for a range of commits or for the staged change (exit 1 on an error).")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Gate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gate",
             abstract: "Release gate: what an environment would run for a commit, and what blocks it (exit 1 when blocked).")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Hook: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hook",
             abstract: "Server-side git hooks; they read git's `<old> <new> <ref>` lines on stdin.",
             subcommands: [PreReceive.self, PostReceive.self])
     }

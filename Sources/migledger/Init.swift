@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Write migledger.yml, detecting migration formats, folders and dialects.")
 
         @OptionGroup var repositoryOptions: RepositoryOptions

@@ -5,6 +5,7 @@ import MigledgerKit
 extension Migledger {
     struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ledger",
             abstract: "The per-environment record of deployed migrations, kept in refs/migledger/<env>.",
             subcommands: [Sync.self, Record.self, Show.self, Verify.self])
     }
@@ -12,7 +13,7 @@ extension Migledger {
 
 extension Migledger.Ledger {
     struct Sync: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Append the deploys found from deploy markers.")
+        static let configuration = CommandConfiguration(commandName: "sync", abstract: "Append the deploys found from deploy markers.")
 
         @OptionGroup var workspace: WorkspaceOptions
 
@@ -34,6 +35,7 @@ extension Migledger.Ledger {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Append an explicit deploy of a commit, for pipelines that do not tag.")
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -59,7 +61,7 @@ extension Migledger.Ledger {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List each environment's deployed migrations.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "List each environment's deployed migrations.")
 
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             case text, json
@@ -88,6 +90,7 @@ extension Migledger.Ledger {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every ledger chain is append-only and its trailers are true (exit 1 if not).")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -6,6 +6,7 @@ import MigledgerKit
 extension Migledger {
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Run the content rules on migration files or folders, in a repository or not (exit 1 on an error).")
 
         @Argument(help: ArgumentHelp("Migration files, or folders to search for .sql, .rb and .py files.", valueName: "file"))

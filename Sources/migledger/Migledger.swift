@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import MigledgerKit
 
+/// Every command names itself (`commandName`): ArgumentParser would otherwise derive each name
+/// with `String(describing:)`, whose dynamic casts scan all of the static binary's protocol
+/// conformances, some milliseconds of every start, and a hook starts on every push.
 @main
 struct Migledger: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -8,6 +8,7 @@ import MigledgerKit
 extension Migledger {
     struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "review",
             abstract: "Post a pull request's findings as a review, a summary comment and a commit status.",
             discussion: """
                 In GitHub Actions, GitLab CI and Gitea/Forgejo Actions the pull request comes from the job's \

@@ -6,6 +6,7 @@ import MigledgerKit
 extension Migledger {
     struct Roundtrip: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "roundtrip",
             abstract: "Prove on PostgreSQL that each pending migration's down part restores the schema (exit 1 when one does not).",
             discussion: """
                 For sql, golang-migrate, dbmate and flyway migrations: applies the migrations one by one, \

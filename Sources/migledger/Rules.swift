@@ -3,7 +3,7 @@ import MigledgerKit
 
 extension Migledger {
     struct Rules: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules, or explain one with its examples.")
+        static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules, or explain one with its examples.")
 
         @Argument(help: ArgumentHelp("A rule id.", valueName: "rule-id"))
         var id: String?

@@ -1,0 +1,363 @@
+internal import CGit2
+internal import CMbedCrypto
+internal import CZlib
+import Foundation
+
+/// An object to store in a pack, and optionally an earlier object of the same pack that it is
+/// close to, to be stored as a delta of.
+struct PackObject {
+    let id: ObjectID
+    /// `GIT_OBJECT_COMMIT`, `GIT_OBJECT_TREE`, `GIT_OBJECT_BLOB` or `GIT_OBJECT_TAG`.
+    let type: git_object_t
+    let data: [UInt8]
+    let base: ObjectID?
+}
+
+/// Writes objects as a version 2 pack with its version 2 index, as git's pack-format document
+/// describes them, into a repository's `objects/pack`.
+///
+/// A ledger sync appends to trees of thousands of entries a few entries at a time, so each
+/// tree is known to be its previous version plus some bytes: stored as a delta of that version
+/// (a copy of the common start and end, and the new bytes), it costs a few hundred bytes where
+/// libgit2's pack builder searched a window of candidates for a delta, compressed whole trees,
+/// and then read the pack back to hash every object again for its index, half of a full sync.
+enum PackFileWriter {
+    /// Writes the pack and its index and returns the pack's checksum (its name). The index is
+    /// renamed into place last: git and libgit2 ignore a pack until its index exists.
+    @discardableResult
+    static func write(_ objects: [PackObject], into directory: String) throws(GitError) -> ObjectID {
+        var pack: [UInt8] = Array("PACK".utf8)
+        appendBigEndian(UInt32(2), to: &pack)
+        var entries: [(id: ObjectID, offset: Int, crc: UInt32)] = []
+        var written: [ObjectID: (offset: Int, index: Int)] = [:]
+        /// For each object stored, the whole object its delta is of (itself when stored whole).
+        var stored: [ObjectID: ObjectID] = [:]
+        var unique: [PackObject] = []
+        for object in objects where written[object.id] == nil {
+            written[object.id] = (0, unique.count)
+            unique.append(object)
+        }
+        appendBigEndian(UInt32(unique.count), to: &pack)
+        for (index, object) in unique.enumerated() {
+            let start = pack.count
+            var header: [UInt8]
+            var payload = object.data
+            // Each delta's base is the whole object its chain starts from, not the version just
+            // before: the deltas grow a little, and reading any of them applies one delta, not
+            // one per deploy since the pack began.
+            if let previous = object.base, let baseID = stored[previous], let base = written[baseID], base.index < index,
+               case let delta = object.type == GIT_OBJECT_TREE
+                   ? Delta.encode(fromTree: unique[base.index].data, to: object.data)
+                   : Delta.encode(from: unique[base.index].data, to: object.data),
+               delta.count < object.data.count / 2 {
+                header = typeAndSize(6, delta.count)     // OFS_DELTA
+                header += deltaOffset(start - base.offset)
+                payload = delta
+                stored[object.id] = baseID
+            } else {
+                header = typeAndSize(UInt8(object.type.rawValue), object.data.count)
+                stored[object.id] = object.id
+            }
+            let compressed = try deflated(payload)
+            pack += header
+            pack += compressed
+            var crc = crc32(0, nil, 0)
+            crc = header.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+            crc = compressed.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+            entries.append((object.id, start, UInt32(crc)))
+            written[object.id] = (start, index)
+        }
+        let packChecksum = sha1(pack)
+        pack += packChecksum
+
+        var idx: [UInt8] = [0xFF, 0x74, 0x4F, 0x63]
+        appendBigEndian(UInt32(2), to: &idx)
+        entries.sort { $0.id < $1.id }
+        let raws = entries.map(\.id.raw)
+        var fanout = [UInt32](repeating: 0, count: 256)
+        for raw in raws { fanout[Int(raw[0])] += 1 }
+        var running: UInt32 = 0
+        for byte in 0..<256 {
+            running += fanout[byte]
+            appendBigEndian(running, to: &idx)
+        }
+        for raw in raws { idx += raw }
+        for entry in entries { appendBigEndian(entry.crc, to: &idx) }
+        var large: [UInt64] = []
+        for entry in entries {
+            if entry.offset < 0x8000_0000 {
+                appendBigEndian(UInt32(entry.offset), to: &idx)
+            } else {
+                appendBigEndian(0x8000_0000 | UInt32(large.count), to: &idx)
+                large.append(UInt64(entry.offset))
+            }
+        }
+        for offset in large { appendBigEndian(offset, to: &idx) }
+        idx += packChecksum
+        idx += sha1(idx)
+
+        guard let name = ObjectID(raw: packChecksum[...]) else {
+            throw GitError(code: .other(-1), operation: "writing a pack", message: "bad pack checksum")
+        }
+        let base = (directory as NSString).appendingPathComponent("pack-\(name)")
+        try place(pack, at: base + ".pack", in: directory)
+        try place(idx, at: base + ".idx", in: directory)
+        return name
+    }
+
+    /// The pack entry header: type in bits 4–6 of the first byte, then the size, 4 bits and
+    /// then 7 bits a byte, least significant first.
+    private static func typeAndSize(_ type: UInt8, _ size: Int) -> [UInt8] {
+        var size = size
+        var bytes = [UInt8(type << 4) | UInt8(size & 0x0F)]
+        size >>= 4
+        while size > 0 {
+            bytes[bytes.count - 1] |= 0x80
+            bytes.append(UInt8(size & 0x7F))
+            size >>= 7
+        }
+        return bytes
+    }
+
+    /// How far back the base starts, in git's offset encoding: most significant group first,
+    /// each continued group biased by one so that no number has two encodings.
+    private static func deltaOffset(_ distance: Int) -> [UInt8] {
+        var value = distance
+        var bytes = [UInt8(value & 0x7F)]
+        value >>= 7
+        while value > 0 {
+            value -= 1
+            bytes.insert(0x80 | UInt8(value & 0x7F), at: 0)
+            value >>= 7
+        }
+        return bytes
+    }
+
+    private static func deflated(_ bytes: [UInt8]) throws(GitError) -> [UInt8] {
+        var length = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(length))
+        let result = out.withUnsafeMutableBufferPointer { out in
+            bytes.withUnsafeBufferPointer { compress2(out.baseAddress, &length, $0.baseAddress, uLong($0.count), Z_BEST_SPEED) }
+        }
+        guard result == Z_OK else {
+            throw GitError(code: .other(-1), operation: "writing a pack", message: "zlib could not compress an object (\(result))")
+        }
+        out.removeSubrange(Int(length)...)
+        return out
+    }
+
+    static func sha1(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 20)
+        _ = bytes.withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { mbedtls_sha1_ret(input.baseAddress, input.count, $0.baseAddress) }
+        }
+        return digest
+    }
+
+    /// Writes `bytes` to a temporary file in `directory` and renames it to `path`, read-only as
+    /// git leaves packs.
+    private static func place(_ bytes: [UInt8], at path: String, in directory: String) throws(GitError) {
+        let temporary = (directory as NSString).appendingPathComponent("tmp_migledger_\(getpid())_\(UInt64.random(in: 0...UInt64.max))")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o444)
+        guard descriptor >= 0 else { throw failure("creating \(temporary)") }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBufferPointer { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                let error = failure("writing \(temporary)")
+                close(descriptor)
+                unlink(temporary)
+                throw error
+            }
+            offset += count
+        }
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            unlink(temporary)
+            throw failure("writing \(temporary)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = failure("renaming \(temporary) to \(path)")
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func failure(_ operation: String) -> GitError {
+        GitError(code: .other(-1), operation: operation, message: String(cString: strerror(errno)))
+    }
+
+    private static func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private static func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// git's delta format: the base's size and the result's, then instructions that copy a range
+/// of the base or insert literal bytes.
+enum Delta {
+    /// A delta that rebuilds `target` from `base`: their common start and end are copied, what
+    /// lies between is inserted.
+    static func encode(from base: [UInt8], to target: [UInt8]) -> [UInt8] {
+        let (prefix, suffix) = base.withUnsafeBufferPointer { base in
+            target.withUnsafeBufferPointer { target in
+                common(base, target)
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(target.count - prefix - suffix + 64)
+        appendSize(base.count, to: &out)
+        appendSize(target.count, to: &out)
+        appendCopy(offset: 0, count: prefix, to: &out)
+        target.withUnsafeBufferPointer { appendInsert(UnsafeBufferPointer(rebasing: $0[prefix..<$0.count - suffix]), to: &out) }
+        appendCopy(offset: base.count - suffix, count: suffix, to: &out)
+        return out
+    }
+
+    /// Insert instructions of at most 127 bytes each.
+    private static func appendInsert(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        while start < bytes.count {
+            let count = min(127, bytes.count - start)
+            out.append(UInt8(count))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<start + count]))
+            start += count
+        }
+    }
+
+    /// A delta between two trees: entries of `target` found in `base` are copied, the others
+    /// inserted. A folder of the ledger only gains entries, anywhere in name order (a migration
+    /// merged late sorts among older ones), and this finds each of them where a common start
+    /// and end would insert everything between the first and the last.
+    static func encode(fromTree base: [UInt8], to target: [UInt8]) -> [UInt8] {
+        let encoded: [UInt8]? = base.withUnsafeBufferPointer { base in
+            target.withUnsafeBufferPointer { target in
+                guard let baseEntries = entries(of: base), let targetEntries = entries(of: target) else { return nil }
+                var out: [UInt8] = []
+                appendSize(base.count, to: &out)
+                appendSize(target.count, to: &out)
+                var copy: Range<Int>?
+                var insert: Range<Int>?
+                func flush() {
+                    if let range = copy { appendCopy(offset: range.lowerBound, count: range.count, to: &out) }
+                    if let range = insert { appendInsert(UnsafeBufferPointer(rebasing: target[range]), to: &out) }
+                    copy = nil
+                    insert = nil
+                }
+                var next = 0
+                for entry in targetEntries {
+                    while next < baseEntries.count, !same(baseEntries[next], base, entry, target),
+                          precedes(baseEntries[next], base, entry, target) {
+                        next += 1
+                    }
+                    if next < baseEntries.count, same(baseEntries[next], base, entry, target) {
+                        let range = baseEntries[next]
+                        if insert != nil { flush() }
+                        if let current = copy, current.upperBound == range.lowerBound {
+                            copy = current.lowerBound..<range.upperBound
+                        } else {
+                            if copy != nil { flush() }
+                            copy = range
+                        }
+                        next += 1
+                    } else {
+                        if copy != nil { flush() }
+                        insert = insert.map { $0.lowerBound..<entry.upperBound } ?? entry
+                    }
+                }
+                flush()
+                return out
+            }
+        }
+        return encoded ?? encode(from: base, to: target)
+    }
+
+    /// The byte ranges of a tree's entries (`<mode> <name>\0<20-byte id>`); nil if malformed.
+    private static func entries(of tree: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        guard let start = tree.baseAddress else { return [] }
+        var result: [Range<Int>] = []
+        var position = 0
+        while position < tree.count {
+            guard let zero = memchr(start + position, 0, tree.count - position) else { return nil }
+            let end = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(zero)) + 21
+            guard end <= tree.count else { return nil }
+            result.append(position..<end)
+            position = end
+        }
+        return result
+    }
+
+    private static func same(_ lhs: Range<Int>, _ lhsTree: UnsafeBufferPointer<UInt8>,
+                             _ rhs: Range<Int>, _ rhsTree: UnsafeBufferPointer<UInt8>) -> Bool {
+        lhs.count == rhs.count && memcmp(lhsTree.baseAddress! + lhs.lowerBound, rhsTree.baseAddress! + rhs.lowerBound, lhs.count) == 0
+    }
+
+    /// Whether the first entry comes before the second in git's tree order: by name, a folder's
+    /// name as if it ended with `/`.
+    private static func precedes(_ lhs: Range<Int>, _ lhsTree: UnsafeBufferPointer<UInt8>,
+                                 _ rhs: Range<Int>, _ rhsTree: UnsafeBufferPointer<UInt8>) -> Bool {
+        func parts(_ range: Range<Int>, _ tree: UnsafeBufferPointer<UInt8>) -> (name: Range<Int>, folder: Bool) {
+            var space = range.lowerBound
+            while tree[space] != 0x20 { space += 1 }
+            let folder = space - range.lowerBound == 5 && tree[range.lowerBound] == UInt8(ascii: "4")
+            return (space + 1..<range.upperBound - 21, folder)
+        }
+        let (left, leftFolder) = parts(lhs, lhsTree)
+        let (right, rightFolder) = parts(rhs, rhsTree)
+        let common = min(left.count, right.count)
+        let order = memcmp(lhsTree.baseAddress! + left.lowerBound, rhsTree.baseAddress! + right.lowerBound, common)
+        if order != 0 { return order < 0 }
+        let leftNext: Int = left.count > common ? Int(lhsTree[left.lowerBound + common]) : (leftFolder ? 0x2F : -1)
+        let rightNext: Int = right.count > common ? Int(rhsTree[right.lowerBound + common]) : (rightFolder ? 0x2F : -1)
+        return leftNext < rightNext
+    }
+
+    /// Lengths of the common start and the common end, which do not overlap in either.
+    private static func common(_ base: UnsafeBufferPointer<UInt8>, _ target: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        let limit = min(base.count, target.count)
+        guard limit > 0, let b = base.baseAddress, let t = target.baseAddress else { return (0, 0) }
+        let chunk = 4096
+        var prefix = 0
+        while prefix + chunk <= limit, memcmp(b + prefix, t + prefix, chunk) == 0 { prefix += chunk }
+        while prefix < limit, b[prefix] == t[prefix] { prefix += 1 }
+        var suffix = 0
+        let room = limit - prefix
+        while suffix + chunk <= room,
+              memcmp(b + base.count - suffix - chunk, t + target.count - suffix - chunk, chunk) == 0 { suffix += chunk }
+        while suffix < room, b[base.count - suffix - 1] == t[target.count - suffix - 1] { suffix += 1 }
+        return (prefix, suffix)
+    }
+
+    private static func appendSize(_ size: Int, to out: inout [UInt8]) {
+        var size = size
+        repeat {
+            out.append(UInt8(size & 0x7F) | (size >= 0x80 ? 0x80 : 0))
+            size >>= 7
+        } while size > 0
+    }
+
+    /// Copy instructions of at most 64 KiB each, as git writes them.
+    private static func appendCopy(offset: Int, count: Int, to out: inout [UInt8]) {
+        var offset = offset, remaining = count
+        while remaining > 0 {
+            let size = min(remaining, 0xFFFF)
+            var command: UInt8 = 0x80
+            var operands: [UInt8] = []
+            for bit in 0..<4 where (offset >> (8 * bit)) & 0xFF != 0 {
+                command |= 1 << bit
+                operands.append(UInt8((offset >> (8 * bit)) & 0xFF))
+            }
+            for bit in 0..<3 where (size >> (8 * bit)) & 0xFF != 0 {
+                command |= 0x10 << bit
+                operands.append(UInt8((size >> (8 * bit)) & 0xFF))
+            }
+            out.append(command)
+            out += operands
+            offset += size
+            remaining -= size
+        }
+    }
+}
