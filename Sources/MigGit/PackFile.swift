@@ -146,6 +146,22 @@ enum PackFileWriter {
         return out
     }
 
+    /// The object id git gives `bytes` stored as `type`: the SHA-1 of `<type> <size>\0` and
+    /// the bytes. mbedTLS hashes about twice as fast as libgit2's collision-detecting SHA-1,
+    /// and a full sync hashes every version of the ledger's trees, some 180 MB.
+    static func objectID(of bytes: [UInt8], type: String) -> ObjectID {
+        let header = Array("\(type) \(bytes.count)\0".utf8)
+        var context = mbedtls_sha1_context()
+        mbedtls_sha1_init(&context)
+        defer { mbedtls_sha1_free(&context) }
+        var digest = [UInt8](repeating: 0, count: 20)
+        _ = mbedtls_sha1_starts_ret(&context)
+        _ = header.withUnsafeBufferPointer { mbedtls_sha1_update_ret(&context, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBufferPointer { mbedtls_sha1_update_ret(&context, $0.baseAddress, $0.count) }
+        _ = digest.withUnsafeMutableBufferPointer { mbedtls_sha1_finish_ret(&context, $0.baseAddress) }
+        return ObjectID(raw: digest[...])!
+    }
+
     static func sha1(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 20)
         _ = bytes.withUnsafeBufferPointer { input in

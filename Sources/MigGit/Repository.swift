@@ -5,6 +5,10 @@ internal import CGit2
 /// Not thread-safe, like the handle it wraps: use one instance per task.
 public final class Repository {
     let handle: Owned
+    /// The trees read last, newest first: a sync compares each deploy's migration folders with
+    /// the previous deploy's, and libgit2 caches no tree over 4 KB, so each folder of thousands
+    /// of files would otherwise be read and parsed twice.
+    var recentTrees: [(id: ObjectID, tree: Owned)] = []
 
     private init(pointer: OpaquePointer) {
         handle = Owned(pointer) { git_repository_free($0) }

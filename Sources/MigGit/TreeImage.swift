@@ -34,12 +34,14 @@ public final class TreeImage {
     }
 
     private let repository: Repository
+    private let packs: PackedWrites?
     private let root: Node
-    private var written: [WrittenObject] = []
 
     /// Starts from `tree` (nil: the empty tree). Folders are read only when a write reaches them.
-    public init(repository: Repository, tree: ObjectID?) {
+    /// New trees go to `packs` when given, else into the repository as loose objects.
+    public init(repository: Repository, tree: ObjectID?, packs: PackedWrites? = nil) {
         self.repository = repository
+        self.packs = packs
         root = Node()
         root.id = tree
         root.loaded = tree == nil
@@ -82,12 +84,6 @@ public final class TreeImage {
         return try write(root, odb: owned.pointer)
     }
 
-    /// The trees written since the last call, each with the version it replaced.
-    public func takeWritten() -> [WrittenObject] {
-        defer { written = [] }
-        return written
-    }
-
     private func write(_ node: Node, odb: OpaquePointer) throws(GitError) -> ObjectID {
         if let id = node.id { return id }
         var size = 0
@@ -102,12 +98,16 @@ public final class TreeImage {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(size)
         for item in node.items { bytes.append(contentsOf: item.encoded) }
-        var out = git_oid()
-        let result = bytes.withUnsafeBytes { git_odb_write(&out, odb, $0.baseAddress, $0.count, GIT_OBJECT_TREE) }
-        try check(result, "writing a tree")
-        let id = ObjectID(out)
+        let id: ObjectID
+        if let packs {
+            id = packs.store(tree: bytes, previous: node.previous)
+        } else {
+            var out = git_oid()
+            let result = bytes.withUnsafeBytes { git_odb_write(&out, odb, $0.baseAddress, $0.count, GIT_OBJECT_TREE) }
+            try check(result, "writing a tree")
+            id = ObjectID(out)
+        }
         node.id = id
-        written.append(WrittenObject(id: id, previous: node.previous))
         node.previous = nil
         return id
     }
@@ -176,73 +176,56 @@ public final class TreeImage {
     }
 }
 
-/// An object written for a pack: a tree `TreeImage` wrote, with the version of the same folder
-/// it replaced, or a commit.
-public struct WrittenObject: Sendable {
-    public let id: ObjectID
-    public let previous: ObjectID?
-
-    public init(id: ObjectID, previous: ObjectID?) {
-        self.id = id
-        self.previous = previous
-    }
-}
-
-/// A second handle on a repository whose new objects are kept in memory and stored as packs
-/// (one per `flush`) instead of one zlib-compressed loose file each: a full ledger sync writes
-/// thousands of large, nearly identical trees, which a pack stores as small deltas of each other.
-/// Objects written through `repository` are visible to other handles only after `flush`; the
-/// in-memory store goes away with this value.
+/// Where a sync of many deploys writes: trees and commits are kept as bytes, and each `flush`
+/// stores them as one pack with its index instead of one zlib-compressed loose file each.
+/// Nothing written here can be read, from this handle or another, before `flush`.
 public final class PackedWrites {
-    /// Write (and read) through this handle.
-    public let repository: Repository
-    private let backend: UnsafeMutablePointer<git_odb_backend>
-    private var pending: [WrittenObject] = []
+    private let repository: Repository
+    private var objects: [PackObject] = []
 
-    /// Opens `gitDirectory` again, with in-memory writes.
-    public init(gitDirectory: String) throws(GitError) {
-        repository = try Repository.open(at: gitDirectory)
-        var backend: UnsafeMutablePointer<git_odb_backend>?
-        try check(git_mempack_new(&backend), "preparing in-memory objects")
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
-        let owned = Owned(odb!) { git_odb_free($0) }
-        defer { withExtendedLifetime(owned) {} }
-        // the odb owns and frees the backend from now on
-        try check(git_odb_add_backend(owned.pointer, backend, 999), "adding in-memory objects")
-        self.backend = backend!
+    public init(repository: Repository) {
+        self.repository = repository
     }
 
-    /// Objects to put in the next pack; `previous` is an object it is best stored as a delta of.
-    public func add(_ objects: [WrittenObject]) { pending += objects }
+    /// Keeps a tree for the next pack and returns its id. `previous` is the version of the same
+    /// folder it replaces, which it is stored as a delta of when both are in the pack.
+    func store(tree bytes: [UInt8], previous: ObjectID?) -> ObjectID {
+        let id = PackFileWriter.objectID(of: bytes, type: "tree")
+        objects.append(PackObject(id: id, type: GIT_OBJECT_TREE, data: bytes, base: previous))
+        return id
+    }
 
-    /// Writes the pending objects as one pack with its index, then empties the memory.
+    /// Keeps a commit for the next pack and returns its id: the bytes libgit2's
+    /// `git_commit_create` writes, without reading the tree or the parents, which may be
+    /// waiting here too.
+    public func store(commitOf tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature,
+                      message: String) -> ObjectID {
+        var text = "tree \(tree)\n"
+        for parent in parents { text += "parent \(parent)\n" }
+        text += "author " + Self.line(author) + "\ncommitter " + Self.line(committer) + "\n\n" + message
+        let bytes = Array(text.utf8)
+        let id = PackFileWriter.objectID(of: bytes, type: "commit")
+        objects.append(PackObject(id: id, type: GIT_OBJECT_COMMIT, data: bytes, base: nil))
+        return id
+    }
+
+    private static func line(_ signature: Signature) -> String {
+        let offset = abs(Int(signature.time.offsetMinutes))
+        let zone = (signature.time.offsetMinutes < 0 ? "-" : "+") + String(format: "%02d%02d", offset / 60, offset % 60)
+        return "\(signature.name) <\(signature.email)> \(signature.time.seconds) \(zone)"
+    }
+
+    /// Writes the pending objects as one pack with its index.
     public func flush() throws(GitError) {
-        guard !pending.isEmpty else { return }
+        guard !objects.isEmpty else { return }
+        let directory = (repository.gitDirectory as NSString).appendingPathComponent("objects/pack")
+        try PackFileWriter.write(objects, into: directory)
+        objects = []
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
         let owned = Owned(odb!) { git_odb_free($0) }
         defer { withExtendedLifetime(owned) {} }
-        var objects: [PackObject] = []
-        for object in pending {
-            var oid = object.id.oid
-            // an object that already existed on disk was not written again
-            guard migledger_backend_exists(backend, &oid) == 1 else { continue }
-            var pointer: OpaquePointer?
-            try check(git_odb_read(&pointer, owned.pointer, &oid), "reading \(object.id.shortHex) for a pack")
-            let read = Owned(pointer!) { git_odb_object_free($0) }
-            defer { withExtendedLifetime(read) {} }
-            let data = UnsafeRawBufferPointer(start: git_odb_object_data(read.pointer), count: git_odb_object_size(read.pointer))
-            objects.append(PackObject(id: object.id, type: git_odb_object_type(read.pointer), data: Array(data),
-                                      base: object.previous))
-        }
-        if !objects.isEmpty {
-            let directory = (repository.gitDirectory as NSString).appendingPathComponent("objects/pack")
-            try PackFileWriter.write(objects, into: directory)
-        }
-        pending = []
-        try check(git_mempack_reset(backend), "emptying in-memory objects")
-        // the objects now live in the new pack: let this handle find it before anything asks
+        // the objects now live in the new pack: let the repository find it before anything asks
         try check(git_odb_refresh(owned.pointer), "reading the new pack")
     }
 }

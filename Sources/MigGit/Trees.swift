@@ -9,10 +9,14 @@ public struct TreeFileEntry: Sendable, Hashable {
 
 extension Repository {
     func lookupTree(_ id: ObjectID) throws(GitError) -> Owned {
+        if let recent = recentTrees.first(where: { $0.id == id }) { return recent.tree }
         var oid = id.oid
         var pointer: OpaquePointer?
         try check(git_tree_lookup(&pointer, handle.pointer, &oid), "reading tree \(id.shortHex)")
-        return Owned(pointer!) { git_tree_free($0) }
+        let tree = Owned(pointer!) { git_tree_free($0) }
+        recentTrees.insert((id, tree), at: 0)
+        if recentTrees.count > 4 { recentTrees.removeLast() }
+        return tree
     }
 
     /// The entries of one tree, in git's order.

@@ -277,11 +277,16 @@ public struct LedgerStore {
     }
 
     /// Writes one ledger commit with an already written tree on top of `parent` (nil: a new
-    /// chain). Moves no ref: `publish` does that.
-    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID) throws(GitError) -> LedgerCommit {
+    /// chain), into `packs` when given. Moves no ref: `publish` does that.
+    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID,
+                            packs: PackedWrites? = nil) throws(GitError) -> LedgerCommit {
         let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
-        let id = try repository.createCommit(tree: tree, parents: parent.map { [$0.id] } ?? [],
-                                             author: signature, committer: signature, message: message.text)
+        let parents = parent.map { [$0.id] } ?? []
+        let id = if let packs {
+            packs.store(commitOf: tree, parents: parents, author: signature, committer: signature, message: message.text)
+        } else {
+            try repository.createCommit(tree: tree, parents: parents, author: signature, committer: signature, message: message.text)
+        }
         return LedgerCommit(id: id, tree: tree, message: message)
     }
 

@@ -178,14 +178,12 @@ public struct LedgerSync {
             var ledger = WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
-            // Many deploys write through a second handle that packs its objects; a few (an
-            // incremental sync) are cheaper as loose objects.
-            let packs = !dryRun && markers.count >= Self.packThreshold
-                ? try PackedWrites(gitDirectory: repository.gitDirectory) : nil
-            let writer = packs?.repository ?? repository
-            // The ledger's tree stays in memory: a deploy writes the folder trees it changes,
-            // serialized directly, instead of re-reading and re-writing the previous tree.
-            let image = TreeImage(repository: writer, tree: state.last?.tree)
+            // Many deploys are written as packs; a few (an incremental sync) are cheaper as
+            // loose objects. The ledger's tree stays in memory: a deploy writes the folder
+            // trees it changes, serialized directly, instead of re-reading and re-writing the
+            // previous tree.
+            let packs = !dryRun && markers.count >= Self.packThreshold ? PackedWrites(repository: repository) : nil
+            let image = TreeImage(repository: repository, tree: state.last?.tree, packs: packs)
             var unpacked = 0
             for marker in markers {
                 let (record, message, additions) = try ledger.apply(marker, environment: environment,
@@ -196,8 +194,7 @@ public struct LedgerSync {
                         try image.upsert(addition.path, id: addition.id, fileMode: addition.fileMode)
                     }
                     let tree = try image.write()
-                    parent = try LedgerStore(repository: writer).writeCommit(parent: parent, message: message, tree: tree)
-                    packs?.add(image.takeWritten() + [WrittenObject(id: parent!.id, previous: nil)])
+                    parent = try store.writeCommit(parent: parent, message: message, tree: tree, packs: packs)
                     unpacked += 1
                     if unpacked == Self.packBatch {
                         try packs?.flush()

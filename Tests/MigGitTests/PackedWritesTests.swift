@@ -9,25 +9,28 @@ import TestSupport
 @Suite struct PackedWritesTests {
     @Test func treesGrownFileByFileArePackedAsDeltasThatGitReadsBack() throws {
         let fixture = try GitFixture(bare: true)
-        let packs = try PackedWrites(gitDirectory: fixture.path)
-        let image = TreeImage(repository: packs.repository, tree: nil)
+        let repository = try Repository.open(at: fixture.path)
+        let packs = PackedWrites(repository: repository)
+        let image = TreeImage(repository: repository, tree: nil, packs: packs)
         var expected: [ObjectID: Set<String>] = [:]
         var files: Set<String> = []
         var generator = SeededNumbers(seed: 7)
+        var commit: ObjectID?
+        let author = Signature(name: "migledger", email: "migledger@localhost", time: GitTime(seconds: 1_700_000_000, offsetMinutes: -150))
         for round in 0..<40 {
             // Mostly appended names, as timestamped migrations are, and some that sort between
             // existing ones, so deltas insert in the middle too.
             for number in 0..<12 {
                 let stem = number < 9 ? String(format: "%05d", round * 100 + number) : String(format: "%05d", generator.next(below: 4000))
                 let name = "\(stem)_change_\(round)_\(number).sql"
-                let blob = try packs.repository.writeBlob(Array("-- \(round) \(number)\nselect \(round);\n".utf8))
-                packs.add([WrittenObject(id: blob, previous: nil)])
+                let blob = try repository.writeBlob(Array("-- \(round) \(number)\nselect \(round);\n".utf8))
                 try image.upsert(RepoPath("db/migrate/\(name)"), id: blob)
                 files.insert(name)
             }
             let tree = try image.write()
-            packs.add(image.takeWritten())
             expected[tree] = files
+            commit = packs.store(commitOf: tree, parents: commit.map { [$0] } ?? [], author: author, committer: author,
+                                 message: "Round \(round)\n\nEnvironment: test\n")
             if round % 10 == 9 { try packs.flush() }
         }
 
@@ -45,6 +48,9 @@ import TestSupport
         // are smaller whole.
         #expect(deltas >= 30)
         try fixture.git("fsck", "--strict", "--no-dangling")
+        let head = try #require(commit)
+        #expect(try fixture.git("rev-list", "--count", head.hex).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "40")
+        #expect(try repository.commit(head).author == author)
 
         let reader = try Repository.open(at: fixture.path)
         for (tree, names) in expected {
@@ -54,6 +60,26 @@ import TestSupport
             let byGit = try fixture.git("ls-tree", "--name-only", tree.hex + ":db/migrate").stdout.split(separator: "\n").map(String.init)
             #expect(byGit == listed)
         }
+    }
+}
+
+extension PackedWritesTests {
+    /// A commit kept for a pack has the id libgit2 gives the same commit written loose.
+    @Test func commitsKeptForAPackAreTheCommitsLibgit2Writes() throws {
+        let fixture = try GitFixture(bare: true)
+        let repository = try Repository.open(at: fixture.path)
+        let blob = try repository.writeBlob(Array("select 1;\n".utf8))
+        let image = TreeImage(repository: repository, tree: nil)
+        try image.upsert(RepoPath("db/1.sql"), id: blob)
+        let tree = try image.write()
+        let author = Signature(name: "A. Deployer", email: "deploy@example.com", time: GitTime(seconds: 1_710_000_000, offsetMinutes: 330))
+        let committer = Signature(name: "migledger", email: "migledger@localhost", time: GitTime(seconds: 1_710_000_060, offsetMinutes: -480))
+        let first = try repository.createCommit(tree: tree, parents: [], author: author, committer: committer, message: "first\n")
+        let loose = try repository.createCommit(tree: tree, parents: [first], author: author, committer: committer,
+                                                message: "Deploy\n\nMarker: refs/tags/v1\n")
+        let packs = PackedWrites(repository: repository)
+        #expect(packs.store(commitOf: tree, parents: [first], author: author, committer: committer,
+                            message: "Deploy\n\nMarker: refs/tags/v1\n") == loose)
     }
 }
 
