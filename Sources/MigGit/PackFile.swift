@@ -58,7 +58,7 @@ enum PackFileWriter {
                 header = typeAndSize(UInt8(object.type.rawValue), object.data.count)
                 stored[object.id] = object.id
             }
-            let compressed = try deflated(payload)
+            let compressed = try deflated(payload, level: Z_BEST_SPEED)
             pack += header
             pack += compressed
             var crc = crc32(0, nil, 0)
@@ -133,11 +133,11 @@ enum PackFileWriter {
         return bytes
     }
 
-    private static func deflated(_ bytes: [UInt8]) throws(GitError) -> [UInt8] {
+    static func deflated(_ bytes: [UInt8], level: Int32) throws(GitError) -> [UInt8] {
         var length = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: Int(length))
         let result = out.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { compress2(out.baseAddress, &length, $0.baseAddress, uLong($0.count), Z_BEST_SPEED) }
+            bytes.withUnsafeBufferPointer { compress2(out.baseAddress, &length, $0.baseAddress, uLong($0.count), level) }
         }
         guard result == Z_OK else {
             throw GitError(code: .other(-1), operation: "writing a pack", message: "zlib could not compress an object (\(result))")
@@ -172,7 +172,7 @@ enum PackFileWriter {
 
     /// Writes `bytes` to a temporary file in `directory` and renames it to `path`, read-only as
     /// git leaves packs.
-    private static func place(_ bytes: [UInt8], at path: String, in directory: String) throws(GitError) {
+    static func place(_ bytes: [UInt8], at path: String, in directory: String) throws(GitError) {
         let temporary = (directory as NSString).appendingPathComponent("tmp_migledger_\(getpid())_\(UInt64.random(in: 0...UInt64.max))")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o444)
         guard descriptor >= 0 else { throw failure("creating \(temporary)") }

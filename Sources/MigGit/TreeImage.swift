@@ -1,6 +1,5 @@
 internal import CGit2
 public import MigCore
-import Foundation
 
 /// A tree kept in memory across many writes, for a series of commits that each add a few files
 /// to a large folder (the ledger): every write serializes only the folders changed since the
@@ -34,14 +33,14 @@ public final class TreeImage {
     }
 
     private let repository: Repository
-    private let packs: PackedWrites?
+    private let writes: ObjectWrites
     private let root: Node
 
-    /// Starts from `tree` (nil: the empty tree). Folders are read only when a write reaches them.
-    /// New trees go to `packs` when given, else into the repository as loose objects.
-    public init(repository: Repository, tree: ObjectID?, packs: PackedWrites? = nil) {
+    /// Starts from `tree` (nil: the empty tree), read from `repository` folder by folder as
+    /// writes reach them. New trees go to `writes`.
+    public init(repository: Repository, tree: ObjectID?, writes: ObjectWrites) {
         self.repository = repository
-        self.packs = packs
+        self.writes = writes
         root = Node()
         root.id = tree
         root.loaded = tree == nil
@@ -75,21 +74,17 @@ public final class TreeImage {
         put(Item(name: last, mode: fileMode, id: id, child: nil), into: node)
     }
 
-    /// Writes every changed folder and returns the root tree's id.
-    public func write() throws(GitError) -> ObjectID {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
-        let owned = Owned(odb!) { git_odb_free($0) }
-        defer { withExtendedLifetime(owned) {} }
-        return try write(root, odb: owned.pointer)
+    /// Hands every changed folder to `writes` and returns the root tree's id.
+    public func write() -> ObjectID {
+        write(root)
     }
 
-    private func write(_ node: Node, odb: OpaquePointer) throws(GitError) -> ObjectID {
+    private func write(_ node: Node) -> ObjectID {
         if let id = node.id { return id }
         var size = 0
         for index in node.items.indices {
             if let child = node.items[index].child, child.id == nil || node.items[index].encoded.isEmpty {
-                node.items[index].id = try write(child, odb: odb)
+                node.items[index].id = write(child)
                 node.items[index].encoded = []
             }
             if node.items[index].encoded.isEmpty { node.items[index].encoded = TreeImage.encode(node.items[index]) }
@@ -98,15 +93,7 @@ public final class TreeImage {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(size)
         for item in node.items { bytes.append(contentsOf: item.encoded) }
-        let id: ObjectID
-        if let packs {
-            id = packs.store(tree: bytes, previous: node.previous)
-        } else {
-            var out = git_oid()
-            let result = bytes.withUnsafeBytes { git_odb_write(&out, odb, $0.baseAddress, $0.count, GIT_OBJECT_TREE) }
-            try check(result, "writing a tree")
-            id = ObjectID(out)
-        }
+        let id = writes.store(tree: bytes, previous: node.previous)
         node.id = id
         node.previous = nil
         return id
@@ -173,59 +160,5 @@ public final class TreeImage {
             node.items.remove(at: index)
         }
         node.items.insert(item, at: lowerBound(item.name, item.isFolder, in: node))
-    }
-}
-
-/// Where a sync of many deploys writes: trees and commits are kept as bytes, and each `flush`
-/// stores them as one pack with its index instead of one zlib-compressed loose file each.
-/// Nothing written here can be read, from this handle or another, before `flush`.
-public final class PackedWrites {
-    private let repository: Repository
-    private var objects: [PackObject] = []
-
-    public init(repository: Repository) {
-        self.repository = repository
-    }
-
-    /// Keeps a tree for the next pack and returns its id. `previous` is the version of the same
-    /// folder it replaces, which it is stored as a delta of when both are in the pack.
-    func store(tree bytes: [UInt8], previous: ObjectID?) -> ObjectID {
-        let id = PackFileWriter.objectID(of: bytes, type: "tree")
-        objects.append(PackObject(id: id, type: GIT_OBJECT_TREE, data: bytes, base: previous))
-        return id
-    }
-
-    /// Keeps a commit for the next pack and returns its id: the bytes libgit2's
-    /// `git_commit_create` writes, without reading the tree or the parents, which may be
-    /// waiting here too.
-    public func store(commitOf tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature,
-                      message: String) -> ObjectID {
-        var text = "tree \(tree)\n"
-        for parent in parents { text += "parent \(parent)\n" }
-        text += "author " + Self.line(author) + "\ncommitter " + Self.line(committer) + "\n\n" + message
-        let bytes = Array(text.utf8)
-        let id = PackFileWriter.objectID(of: bytes, type: "commit")
-        objects.append(PackObject(id: id, type: GIT_OBJECT_COMMIT, data: bytes, base: nil))
-        return id
-    }
-
-    private static func line(_ signature: Signature) -> String {
-        let offset = abs(Int(signature.time.offsetMinutes))
-        let zone = (signature.time.offsetMinutes < 0 ? "-" : "+") + String(format: "%02d%02d", offset / 60, offset % 60)
-        return "\(signature.name) <\(signature.email)> \(signature.time.seconds) \(zone)"
-    }
-
-    /// Writes the pending objects as one pack with its index.
-    public func flush() throws(GitError) {
-        guard !objects.isEmpty else { return }
-        let directory = (repository.gitDirectory as NSString).appendingPathComponent("objects/pack")
-        try PackFileWriter.write(objects, into: directory)
-        objects = []
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repository.handle.pointer), "opening the object database")
-        let owned = Owned(odb!) { git_odb_free($0) }
-        defer { withExtendedLifetime(owned) {} }
-        // the objects now live in the new pack: let the repository find it before anything asks
-        try check(git_odb_refresh(owned.pointer), "reading the new pack")
     }
 }

@@ -201,72 +201,92 @@ public struct LedgerStore {
 
     private func readCache(_ environment: String, tip: ObjectID) throws -> LedgerState? {
         guard let data = FileManager.default.contents(atPath: cachePath(environment)) else { return nil }
-        // binary: "MLSC2" <tip:20> <count D:u32> <count E:u32>, then D records
-        // <commit:20><len:u16><marker>, then E records <blob:20><source:20><deployed-at:u64>
-        // <len:u16><marker><len:u16><path>
-        let bytes = [UInt8](data)
-        var at = 0
-        func take(_ count: Int) -> ArraySlice<UInt8>? {
-            guard at + count <= bytes.count else { return nil }
-            defer { at += count }
-            return bytes[at..<at + count]
+        // binary: "MLSC3" <tip:20> <count M:u32> <count D:u32> <count E:u32>, then M markers
+        // <len:u16><marker>, D records <commit:20><marker:u32>, E records <blob:20><source:20>
+        // <deployed-at:u64><marker:u32><len:u16><path>. Markers are numbered, so that a
+        // thousand of them are decoded once rather than once for each of thousands of files.
+        return data.withUnsafeBytes { raw -> LedgerState? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var at = 0
+            func take(_ count: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard count >= 0, at + count <= bytes.count else { return nil }
+                defer { at += count }
+                return UnsafeBufferPointer(rebasing: bytes[at..<at + count])
+            }
+            func number(_ width: Int) -> Int? {
+                guard let slice = take(width) else { return nil }
+                var value = 0
+                for byte in slice { value = value << 8 | Int(byte) }
+                return value
+            }
+            func id() -> ObjectID? { take(20).flatMap { ObjectID(raw: ArraySlice($0)) } }
+            guard take(5).map(Array.init) == Array("MLSC3".utf8), let storedTip = id(), storedTip == tip,
+                  let markerCount = number(4), let deploys = number(4), let files = number(4) else { return nil }
+            var markers: [String] = []
+            markers.reserveCapacity(markerCount)
+            for _ in 0..<markerCount {
+                guard let length = number(2), let marker = take(length) else { return nil }
+                markers.append(String(decoding: marker, as: UTF8.self))
+            }
+            var recorded: Set<DeployKey> = []
+            recorded.reserveCapacity(deploys)
+            for _ in 0..<deploys {
+                guard let commit = id(), let marker = number(4), marker < markers.count else { return nil }
+                recorded.insert(DeployKey(marker: markers[marker], commit: commit))
+            }
+            guard let info = try? repository.commit(tip), let message = try? LedgerMessage(parsing: info.message) else { return nil }
+            var entries: [RepoPath: LedgerEntry] = [:]
+            entries.reserveCapacity(files)
+            for _ in 0..<files {
+                guard let blob = id(), let source = id(), let deployedAt = number(8), let marker = number(4),
+                      marker < markers.count, let length = number(2), let pathBytes = take(length) else { return nil }
+                let path = RepoPath(bytes: Array(pathBytes))
+                entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source, marker: markers[marker],
+                                            deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt)), ledgerCommit: tip)
+            }
+            return LedgerState(environment: environment, tip: tip,
+                               commits: [LedgerCommit(id: tip, tree: info.tree, message: message)], entries: entries,
+                               events: [], recordedFromCache: recorded)
         }
-        func number(_ width: Int) -> Int? {
-            guard let slice = take(width) else { return nil }
-            return slice.reduce(0) { $0 << 8 | Int($1) }
-        }
-        guard take(5).map(Array.init) == Array("MLSC2".utf8), let storedTip = take(20).flatMap({ ObjectID(raw: $0) }),
-              storedTip == tip, let deploys = number(4), let files = number(4) else { return nil }
-        var recorded: Set<DeployKey> = []
-        recorded.reserveCapacity(deploys)
-        for _ in 0..<deploys {
-            guard let commit = take(20).flatMap({ ObjectID(raw: $0) }), let length = number(2),
-                  let marker = take(length) else { return nil }
-            recorded.insert(DeployKey(marker: String(decoding: marker, as: UTF8.self), commit: commit))
-        }
-        let info = try repository.commit(tip)
-        guard let message = try? LedgerMessage(parsing: info.message) else { return nil }
-        var entries: [RepoPath: LedgerEntry] = [:]
-        entries.reserveCapacity(files)
-        for _ in 0..<files {
-            guard let blob = take(20).flatMap({ ObjectID(raw: $0) }), let source = take(20).flatMap({ ObjectID(raw: $0) }),
-                  let deployedAt = number(8), let markerLength = number(2), let marker = take(markerLength),
-                  let length = number(2), let pathBytes = take(length) else { return nil }
-            let path = RepoPath(bytes: Array(pathBytes))
-            entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source,
-                                        marker: String(decoding: marker, as: UTF8.self),
-                                        deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt)), ledgerCommit: tip)
-        }
-        return LedgerState(environment: environment, tip: tip,
-                           commits: [LedgerCommit(id: tip, tree: info.tree, message: message)], entries: entries,
-                           events: [], recordedFromCache: recorded)
     }
 
     /// Replaces the sync cache of `environment` (best effort: a cache that cannot be written is
     /// rebuilt from the chain next time).
     func writeCache(_ environment: String, tip: ObjectID, recorded: Set<DeployKey>,
                     entries: [RepoPath: CachedEntry]) throws {
-        var out: [UInt8] = Array("MLSC2".utf8) + tip.raw
+        var out: [UInt8] = Array("MLSC3".utf8) + tip.raw
         func number(_ value: Int, _ width: Int) { for shift in stride(from: (width - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) } }
-        number(recorded.count, 4)
-        number(entries.count, 4)
-        for key in recorded {
-            let marker = Array(key.marker.utf8)
-            guard marker.count < 65536 else { return }
-            out += key.commit.raw
-            number(marker.count, 2)
-            out += marker
+        var numbers: [String: Int] = [:]
+        var markers: [String] = []
+        func marker(_ name: String) -> Int {
+            if let known = numbers[name] { return known }
+            numbers[name] = markers.count
+            markers.append(name)
+            return markers.count - 1
         }
-        for (path, entry) in entries {
-            let marker = Array(entry.marker.utf8)
-            guard path.bytes.count < 65536, marker.count < 65536 else { return }
-            out += entry.blob.raw
-            out += entry.source.raw
-            number(Int(truncatingIfNeeded: entry.deployedAt.seconds), 8)
-            number(marker.count, 2)
-            out += marker
-            number(path.bytes.count, 2)
-            out += path.bytes
+        let keys = recorded.map { (commit: $0.commit, marker: marker($0.marker)) }
+        let files = entries.map { (path: $0.key, entry: $0.value, marker: marker($0.value.marker)) }
+        number(markers.count, 4)
+        number(keys.count, 4)
+        number(files.count, 4)
+        for name in markers {
+            let bytes = Array(name.utf8)
+            guard bytes.count < 65536 else { return }
+            number(bytes.count, 2)
+            out += bytes
+        }
+        for key in keys {
+            out += key.commit.raw
+            number(key.marker, 4)
+        }
+        for file in files {
+            guard file.path.bytes.count < 65536 else { return }
+            out += file.entry.blob.raw
+            out += file.entry.source.raw
+            number(Int(truncatingIfNeeded: file.entry.deployedAt.seconds), 8)
+            number(file.marker, 4)
+            number(file.path.bytes.count, 2)
+            out += file.path.bytes
         }
         let path = cachePath(environment)
         let folder = (path as NSString).deletingLastPathComponent
@@ -276,17 +296,12 @@ public struct LedgerStore {
         if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
-    /// Writes one ledger commit with an already written tree on top of `parent` (nil: a new
-    /// chain), into `packs` when given. Moves no ref: `publish` does that.
-    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID,
-                            packs: PackedWrites? = nil) throws(GitError) -> LedgerCommit {
+    /// Writes one ledger commit with a tree already in `writes` on top of `parent` (nil: a new
+    /// chain). Moves no ref: `publish` does that.
+    public func writeCommit(parent: LedgerCommit?, message: LedgerMessage, tree: ObjectID, writes: ObjectWrites) -> LedgerCommit {
         let signature = Signature(name: "migledger", email: "migledger@localhost", time: message.deployedAt)
-        let parents = parent.map { [$0.id] } ?? []
-        let id = if let packs {
-            packs.store(commitOf: tree, parents: parents, author: signature, committer: signature, message: message.text)
-        } else {
-            try repository.createCommit(tree: tree, parents: parents, author: signature, committer: signature, message: message.text)
-        }
+        let id = writes.store(commitOf: tree, parents: parent.map { [$0.id] } ?? [], author: signature, committer: signature,
+                              message: message.text)
         return LedgerCommit(id: id, tree: tree, message: message)
     }
 

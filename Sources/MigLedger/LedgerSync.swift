@@ -178,13 +178,13 @@ public struct LedgerSync {
             var ledger = WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
-            // Many deploys are written as packs; a few (an incremental sync) are cheaper as
-            // loose objects. The ledger's tree stays in memory: a deploy writes the folder
-            // trees it changes, serialized directly, instead of re-reading and re-writing the
-            // previous tree.
-            let packs = !dryRun && markers.count >= Self.packThreshold ? PackedWrites(repository: repository) : nil
-            let image = TreeImage(repository: repository, tree: state.last?.tree, packs: packs)
-            var unpacked = 0
+            // Many deploys are written as packs; a few (an incremental sync) as loose objects,
+            // compressed on another thread meanwhile. The ledger's tree stays in memory: a deploy
+            // writes the folder trees it changes, serialized directly, instead of re-reading and
+            // re-writing the previous tree.
+            let writes = ObjectWrites(repository: repository, storage: markers.count >= Self.packThreshold ? .pack : .loose)
+            let image = TreeImage(repository: repository, tree: state.last?.tree, writes: writes)
+            var unflushed = 0
             for marker in markers {
                 let (record, message, additions) = try ledger.apply(marker, environment: environment,
                                                                     repository: repository, folders: folders)
@@ -193,25 +193,27 @@ public struct LedgerSync {
                     for addition in additions {
                         try image.upsert(addition.path, id: addition.id, fileMode: addition.fileMode)
                     }
-                    let tree = try image.write()
-                    parent = try store.writeCommit(parent: parent, message: message, tree: tree, packs: packs)
-                    unpacked += 1
-                    if unpacked == Self.packBatch {
-                        try packs?.flush()
-                        unpacked = 0
+                    parent = store.writeCommit(parent: parent, message: message, tree: image.write(), writes: writes)
+                    unflushed += 1
+                    if unflushed == Self.packBatch {
+                        try writes.flush()
+                        unflushed = 0
                     }
                 }
             }
-            try packs?.flush()
             guard !dryRun, let newTip = parent?.id, newTip != state.tip else {
                 return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: state.tip)
             }
+            try writes.flush()
+            // The cache names its tip, so one written before the ref moves is simply not used if
+            // the move fails; written now, it overlaps the objects' background compression.
+            try? store.writeCache(environment, tip: newTip,
+                                  recorded: state.recordedDeploys.union(records.map { DeployKey(marker: $0.marker, commit: $0.commit) }),
+                                  entries: ledger.blobs)
+            try writes.finish()
             do {
                 try store.publish(environment, from: state.tip, to: newTip)
-                try? store.writeCache(environment, tip: newTip,
-                                      recorded: state.recordedDeploys.union(records.map { DeployKey(marker: $0.marker, commit: $0.commit) }),
-                                      entries: ledger.blobs)
                 return SyncReport(environment: environment, deploys: records, alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: newTip)
             } catch {

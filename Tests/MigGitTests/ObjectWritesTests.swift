@@ -6,12 +6,12 @@ import TestSupport
 
 /// The packs migledger writes itself (ledger syncs of many deploys): git must read them as its
 /// own, deltas included.
-@Suite struct PackedWritesTests {
+@Suite struct ObjectWritesTests {
     @Test func treesGrownFileByFileArePackedAsDeltasThatGitReadsBack() throws {
         let fixture = try GitFixture(bare: true)
         let repository = try Repository.open(at: fixture.path)
-        let packs = PackedWrites(repository: repository)
-        let image = TreeImage(repository: repository, tree: nil, packs: packs)
+        let packs = ObjectWrites(repository: repository, storage: .pack)
+        let image = TreeImage(repository: repository, tree: nil, writes: packs)
         var expected: [ObjectID: Set<String>] = [:]
         var files: Set<String> = []
         var generator = SeededNumbers(seed: 7)
@@ -27,12 +27,13 @@ import TestSupport
                 try image.upsert(RepoPath("db/migrate/\(name)"), id: blob)
                 files.insert(name)
             }
-            let tree = try image.write()
+            let tree = image.write()
             expected[tree] = files
             commit = packs.store(commitOf: tree, parents: commit.map { [$0] } ?? [], author: author, committer: author,
                                  message: "Round \(round)\n\nEnvironment: test\n")
             if round % 10 == 9 { try packs.flush() }
         }
+        try packs.finish()
 
         let packFiles = try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/objects/pack")
             .filter { $0.hasSuffix(".pack") }
@@ -63,21 +64,25 @@ import TestSupport
     }
 }
 
-extension PackedWritesTests {
+extension ObjectWritesTests {
     /// A commit kept for a pack has the id libgit2 gives the same commit written loose.
     @Test func commitsKeptForAPackAreTheCommitsLibgit2Writes() throws {
         let fixture = try GitFixture(bare: true)
         let repository = try Repository.open(at: fixture.path)
         let blob = try repository.writeBlob(Array("select 1;\n".utf8))
-        let image = TreeImage(repository: repository, tree: nil)
+        let writes = ObjectWrites(repository: repository, storage: .loose)
+        let image = TreeImage(repository: repository, tree: nil, writes: writes)
         try image.upsert(RepoPath("db/1.sql"), id: blob)
-        let tree = try image.write()
+        let tree = image.write()
+        try writes.flush()
+        try writes.finish()
+        #expect(try fixture.git("cat-file", "-t", tree.hex).stdout == "tree\n")
         let author = Signature(name: "A. Deployer", email: "deploy@example.com", time: GitTime(seconds: 1_710_000_000, offsetMinutes: 330))
         let committer = Signature(name: "migledger", email: "migledger@localhost", time: GitTime(seconds: 1_710_000_060, offsetMinutes: -480))
         let first = try repository.createCommit(tree: tree, parents: [], author: author, committer: committer, message: "first\n")
         let loose = try repository.createCommit(tree: tree, parents: [first], author: author, committer: committer,
                                                 message: "Deploy\n\nMarker: refs/tags/v1\n")
-        let packs = PackedWrites(repository: repository)
+        let packs = ObjectWrites(repository: repository, storage: .pack)
         #expect(packs.store(commitOf: tree, parents: [first], author: author, committer: committer,
                             message: "Deploy\n\nMarker: refs/tags/v1\n") == loose)
     }
