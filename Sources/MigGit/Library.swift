@@ -26,6 +26,11 @@ enum Library {
     }
 }
 
+/// Initialises libgit2 now rather than at the first repository opened; safe from any thread.
+public func prepareGit() {
+    Library.ensure()
+}
+
 /// The version of the libgit2 library this binary runs with.
 public var libgit2Version: String { Library.version }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MigGit
 import MigledgerKit
 
 /// Every command names itself (`commandName`): ArgumentParser would otherwise derive each name
@@ -21,6 +22,9 @@ struct Migledger: ParsableCommand {
 
     /// ArgumentParser reports bad usage with exit code 64; DESIGN §4 promises 2.
     static func main() {
+        // libgit2's initialisation loads the system's TLS certificates, some milliseconds that
+        // would otherwise follow argument parsing; on another thread they overlap it.
+        DispatchQueue.global().async { prepareGit() }
         do {
             var command = try parseAsRoot()
             try command.run()
