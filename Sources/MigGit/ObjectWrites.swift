@@ -1,5 +1,4 @@
 internal import CGit2
-internal import CZlib
 import MigCore
 import Foundation
 
@@ -109,8 +108,7 @@ enum LooseObject {
         default: "blob"
         }
         let content = Array("\(type) \(object.data.count)\0".utf8) + object.data
-        // git's core.looseCompression default, the fastest level
-        let compressed = try PackFileWriter.deflated(content, level: Z_BEST_SPEED)
+        let compressed = try Compressor().compress(content)
         if mkdir(folder, 0o755) != 0, errno != EEXIST {
             throw GitError(code: .other(-1), operation: "creating \(folder)", message: String(cString: strerror(errno)))
         }

@@ -38,6 +38,7 @@ enum PackFileWriter {
             unique.append(object)
         }
         appendBigEndian(UInt32(unique.count), to: &pack)
+        let compressor = try Compressor()
         for (index, object) in unique.enumerated() {
             let start = pack.count
             var header: [UInt8]
@@ -58,7 +59,7 @@ enum PackFileWriter {
                 header = typeAndSize(UInt8(object.type.rawValue), object.data.count)
                 stored[object.id] = object.id
             }
-            let compressed = try deflated(payload, level: Z_BEST_SPEED)
+            let compressed = try compressor.compress(payload)
             pack += header
             pack += compressed
             var crc = crc32(0, nil, 0)
@@ -131,19 +132,6 @@ enum PackFileWriter {
             value >>= 7
         }
         return bytes
-    }
-
-    static func deflated(_ bytes: [UInt8], level: Int32) throws(GitError) -> [UInt8] {
-        var length = compressBound(uLong(bytes.count))
-        var out = [UInt8](repeating: 0, count: Int(length))
-        let result = out.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { compress2(out.baseAddress, &length, $0.baseAddress, uLong($0.count), level) }
-        }
-        guard result == Z_OK else {
-            throw GitError(code: .other(-1), operation: "writing a pack", message: "zlib could not compress an object (\(result))")
-        }
-        out.removeSubrange(Int(length)...)
-        return out
     }
 
     /// The object id git gives `bytes` stored as `type`: the SHA-1 of `<type> <size>\0` and
@@ -375,5 +363,48 @@ enum Delta {
             offset += size
             remaining -= size
         }
+    }
+}
+
+/// zlib at its fastest level (git's default for loose objects), one stream reused for every
+/// object: setting a stream up allocates some 300 KB, which for a pack of thousands of small
+/// deltas and commits cost more than compressing them.
+final class Compressor {
+    private let stream: UnsafeMutablePointer<z_stream>
+
+    init() throws(GitError) {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let result = deflateInit_(stream, Z_BEST_SPEED, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard result == Z_OK else {
+            stream.deallocate()
+            throw GitError(code: .other(-1), operation: "preparing zlib", message: "deflateInit failed (\(result))")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    func compress(_ bytes: [UInt8]) throws(GitError) -> [UInt8] {
+        guard deflateReset(stream) == Z_OK else {
+            throw GitError(code: .other(-1), operation: "compressing an object", message: "zlib could not reset its stream")
+        }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))))
+        let result = bytes.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.pointee.avail_in = uInt(input.count)
+                stream.pointee.next_out = output.baseAddress
+                stream.pointee.avail_out = uInt(output.count)
+                return deflate(stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else {
+            throw GitError(code: .other(-1), operation: "compressing an object", message: "zlib could not compress (\(result))")
+        }
+        out.removeSubrange(Int(stream.pointee.total_out)...)
+        return out
     }
 }
