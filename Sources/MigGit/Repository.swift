@@ -163,24 +163,14 @@ public final class Repository {
     /// targets and the id packed-refs records an annotated tag peeling to: no object is read,
     /// which keeps a sync that finds a thousand known markers from reading a thousand commits.
     public func referenceTargets(matching glob: String) throws(GitError) -> [ReferenceTarget] {
-        var iterator: OpaquePointer?
-        try check(git_reference_iterator_glob_new(&iterator, handle.pointer, glob), "listing references")
-        let owned = Owned(iterator!) { git_reference_iterator_free($0) }
-        defer { withExtendedLifetime(owned) {} }
         var references: [ReferenceTarget] = []
-        while true {
-            var pointer: OpaquePointer?
-            let result = git_reference_next(&pointer, owned.pointer)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result, "listing references")
-            let reference = Owned(pointer!) { git_reference_free($0) }
-            defer { withExtendedLifetime(reference) {} }
+        try forEachReference(matching: glob) { reference throws(GitError) in
             let name = String(cString: git_reference_name(reference.pointer))
             var resolvedPointer: OpaquePointer?
-            guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else { continue }
+            guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else { return }
             let resolved = Owned(resolvedPointer) { git_reference_free($0) }
             defer { withExtendedLifetime(resolved) {} }
-            guard let target = git_reference_target(resolved.pointer) else { continue }
+            guard let target = git_reference_target(resolved.pointer) else { return }
             references.append(ReferenceTarget(name: name, target: ObjectID(target),
                                               peeled: git_reference_target_peel(resolved.pointer).map { ObjectID($0) }))
         }
@@ -190,6 +180,14 @@ public final class Repository {
     /// References whose names match a libgit2 glob (`*` also matches `/`; nil: all), with their
     /// targets and peeled commits, and with `details` their annotated tags and dates too.
     public func references(matching glob: String? = nil, details: Bool = true) throws(GitError) -> [ReferenceInfo] {
+        var references: [ReferenceInfo] = []
+        try forEachReference(matching: glob) { reference throws(GitError) in
+            if let info = try referenceInfo(reference, details: details) { references.append(info) }
+        }
+        return references
+    }
+
+    private func forEachReference(matching glob: String?, _ body: (Owned) throws(GitError) -> Void) throws(GitError) {
         var iterator: OpaquePointer?
         if let glob {
             try check(git_reference_iterator_glob_new(&iterator, handle.pointer, glob), "listing references")
@@ -198,7 +196,6 @@ public final class Repository {
         }
         let owned = Owned(iterator!) { git_reference_iterator_free($0) }
         defer { withExtendedLifetime(owned) {} }
-        var references: [ReferenceInfo] = []
         while true {
             var pointer: OpaquePointer?
             let result = git_reference_next(&pointer, owned.pointer)
@@ -206,9 +203,8 @@ public final class Repository {
             try check(result, "listing references")
             let reference = Owned(pointer!) { git_reference_free($0) }
             defer { withExtendedLifetime(reference) {} }
-            if let info = try referenceInfo(reference, details: details) { references.append(info) }
+            try body(reference)
         }
-        return references
     }
 
     private func referenceInfo(_ reference: Owned, details: Bool) throws(GitError) -> ReferenceInfo? {
