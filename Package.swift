@@ -26,10 +26,10 @@ let package = Package(
         .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CMbedCrypto", providers: [.apt(["libmbedtls-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "MigCore", swiftSettings: strict),
-        .target(name: "MigGit", dependencies: ["CGit2", "CZlib", "CMbedCrypto", "MigCore"], swiftSettings: strict),
+        .target(name: "MigGit", dependencies: ["CGit2", "CZlib", "COpenSSL", "MigCore"], swiftSettings: strict),
         .target(name: "MigFormats", dependencies: ["MigCore"], swiftSettings: strict),
         .target(name: "MigSQL", dependencies: ["CPgQuery", "MigCore", "MigFormats"], swiftSettings: strict),
         .target(name: "MigPolicy",

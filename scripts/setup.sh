@@ -2,7 +2,7 @@
 # Installs what migledger needs to build and test on Debian/Ubuntu, skipping what is present.
 set -euo pipefail
 
-packages=(libgit2-dev libcurl4-openssl-dev libpg-query-dev libpq-dev postgresql git pkg-config)
+packages=(libgit2-dev libcurl4-openssl-dev libssl-dev libpg-query-dev libpq-dev postgresql git pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
