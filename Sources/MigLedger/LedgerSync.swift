@@ -125,8 +125,10 @@ public struct LedgerSync {
         }
         let (markers, _, _) = try unrecordedMarkers(environment, state: state)
         var ledger = WorkingLedger(state: state)
-        for marker in markers {
-            let (record, _, additions) = try ledger.apply(marker, environment: environment.name,
+        let changes = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
+                                                folders: folders, repository: repository)
+        for (marker, changes) in zip(markers, changes) {
+            let (record, _, additions) = try ledger.apply(marker, changes: changes, environment: environment.name,
                                                           repository: repository, folders: folders)
             for addition in additions where record.added.contains(addition.path) {
                 entries[addition.path] = ProjectedEntry(blob: addition.id, sourceCommit: marker.commit,
@@ -185,8 +187,10 @@ public struct LedgerSync {
             let writes = ObjectWrites(repository: repository, storage: markers.count >= Self.packThreshold ? .pack : .loose)
             let image = TreeImage(repository: repository, tree: state.last?.tree, writes: writes)
             var unflushed = 0
-            for marker in markers {
-                let (record, message, additions) = try ledger.apply(marker, environment: environment,
+            let changes = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
+                                                    folders: folders, repository: repository)
+            for (marker, changes) in zip(markers, changes) {
+                let (record, message, additions) = try ledger.apply(marker, changes: changes, environment: environment,
                                                                     repository: repository, folders: folders)
                 records.append(record)
                 if !dryRun {
@@ -229,42 +233,22 @@ public struct LedgerSync {
     }
 }
 
-/// The ledger as it grows during one sync: deployed blobs by path and where each came from,
-/// and the migration-folder trees of the last deploy, which the next deploy is compared with.
+/// The ledger as it grows during one sync: deployed blobs by path and where each came from.
 private struct WorkingLedger {
     var blobs: [RepoPath: CachedEntry]
-    var previousCommit: ObjectID?
-    var previousFolders: [ObjectID?]?
 
     init(state: LedgerState) {
         blobs = state.entries.mapValues { CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt) }
-        previousCommit = state.last?.message.sourceCommit
     }
 
-    /// Compares the marker's migration folders with the previous deploy's (tree ids first, a
-    /// diff only where a folder changed) and turns the differences into ledger changes.
-    mutating func apply(_ marker: DeployMarker, environment: String, repository: Repository,
+    /// Turns how the marker's migration folders differ from the previous deploy's into ledger
+    /// changes.
+    mutating func apply(_ marker: DeployMarker, changes: FolderChanges, environment: String, repository: Repository,
                         folders: [TrackedFolder]) throws -> (DeployRecord, LedgerMessage, [TreeUpdate]) {
-        let tree = try repository.treeID(ofCommit: marker.commit)
-        let current = try folders.map { folder throws(GitError) in
-            try folderTree(folder.path, in: tree, repository: repository)
-        }
-        let previous: [ObjectID?]
-        if let previousFolders {
-            previous = previousFolders
-        } else if let previousCommit, repository.contains(previousCommit) {
-            let previousTree = try repository.treeID(ofCommit: previousCommit)
-            previous = try folders.map { folder throws(GitError) in
-                try folderTree(folder.path, in: previousTree, repository: repository)
-            }
-        } else {
-            previous = folders.map { _ in nil }
-        }
-
         var added: [RepoPath] = [], additions: [TreeUpdate] = []
         var drift: [LedgerMessage.Drifted] = [], deleted: [RepoPath] = [], rolledBack: [RepoPath] = []
-        for (index, folder) in folders.enumerated() where current[index] != previous[index] {
-            for delta in try repository.diff(from: previous[index], to: current[index]) {
+        for (index, folder) in folders.enumerated() {
+            for delta in changes.deltas[index] {
                 let relative = delta.status == .deleted ? delta.oldPath : delta.newPath
                 guard folder.role(relative) == .migration else { continue }
                 let path = folder.path.appending(relative)
@@ -290,8 +274,6 @@ private struct WorkingLedger {
                 }
             }
         }
-        previousFolders = current
-        previousCommit = marker.commit
         let message = LedgerMessage(environment: environment, sourceCommit: marker.commit, marker: marker.name,
                                     deployedAt: marker.date, added: added, drift: drift, deleted: deleted,
                                     rolledBack: rolledBack)
@@ -299,9 +281,55 @@ private struct WorkingLedger {
                                   added: added, drift: drift.map(\.path), deleted: deleted, rolledBack: rolledBack)
         return (record, message, additions)
     }
+}
 
-    private func folderTree(_ path: RepoPath, in tree: ObjectID, repository: Repository) throws(GitError) -> ObjectID? {
-        guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .tree else { return nil }
-        return entry.id
+/// A deploy's migration folders, and how each differs from the previous deploy's (empty where
+/// the folder's tree id did not change, which costs no tree walk).
+private struct FolderChanges: Sendable {
+    let deltas: [[DiffDelta]]
+
+    /// Deploys per task: the deploys of a sync are compared with their predecessors in pieces
+    /// on every core, each piece reading one tree more than it would alone (its predecessor).
+    static let piece = 40
+
+    /// The changes of each of `commits`, in order, the first compared with `previous`.
+    static func compute(_ commits: [ObjectID], after previous: ObjectID?, folders: [TrackedFolder],
+                        repository: Repository) throws -> [FolderChanges] {
+        let pieces = (commits.count + piece - 1) / piece
+        guard pieces > 1 else { return try compute(commits[...], after: previous, folders: folders, repository: repository) }
+        // Reading and comparing the marker trees is half of a full sync; in pieces, a core that
+        // is done with its own environment helps with the other's.
+        let gitDirectory = repository.gitDirectory
+        return try concurrentMap(pieces) { index in
+            let range = index * piece..<min(commits.count, (index + 1) * piece)
+            return try compute(commits[range], after: index == 0 ? previous : commits[range.lowerBound - 1],
+                               folders: folders, repository: Repository.open(at: gitDirectory))
+        }.flatMap { $0 }
+    }
+
+    private static func compute(_ commits: ArraySlice<ObjectID>, after previous: ObjectID?, folders: [TrackedFolder],
+                                repository: Repository) throws -> [FolderChanges] {
+        func trees(of commit: ObjectID) throws(GitError) -> [ObjectID?] {
+            let tree = try repository.treeID(ofCommit: commit)
+            return try folders.map { folder throws(GitError) in
+                guard let entry = try repository.entry(at: folder.path, inTree: tree), entry.kind == .tree else { return nil }
+                return entry.id
+            }
+        }
+        var before: [ObjectID?] = if let previous, repository.contains(previous) {
+            try trees(of: previous)
+        } else {
+            folders.map { _ in nil }
+        }
+        var changes: [FolderChanges] = []
+        changes.reserveCapacity(commits.count)
+        for commit in commits {
+            let current = try trees(of: commit)
+            changes.append(FolderChanges(deltas: try folders.indices.map { index throws(GitError) in
+                current[index] == before[index] ? [] : try repository.diff(from: before[index], to: current[index])
+            }))
+            before = current
+        }
+        return changes
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// `body` for each of `0..<count` on every core, the results in index order; the error of the
 /// lowest failing index is thrown, after every call has finished.
-func concurrentMap<Value: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> Value) throws -> [Value] {
+public func concurrentMap<Value: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> Value) throws -> [Value] {
     let results = OrderedResults<Value>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { index in
         results.store(index, Result { try body(index) })
