@@ -25,10 +25,14 @@ struct Migledger: ParsableCommand {
         // libgit2's initialisation loads the system's TLS certificates, some milliseconds that
         // would otherwise follow argument parsing; on another thread they overlap it.
         DispatchQueue.global().async { prepareGit() }
+        // Exiting while that thread is still initialising libgit2 crashes the process, so every
+        // way out waits for it; after a real command's work it has long finished.
         do {
             var command = try parseAsRoot()
             try command.run()
+            prepareGit()
         } catch {
+            prepareGit()
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(ExitStatus.usage.rawValue)
