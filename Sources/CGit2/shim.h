@@ -1,6 +1,4 @@
 #include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option used. */
 
@@ -13,9 +11,4 @@ static inline int migledger_set_strict_hash_verification(int enabled) {
 static inline int migledger_set_pack_windows(size_t window, size_t limit) {
     int result = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
     return result < 0 ? result : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
-}
-
-/* Calls a backend's `exists` callback (a C function pointer field). */
-static inline int migledger_backend_exists(git_odb_backend *backend, const git_oid *id) {
-    return backend->exists ? backend->exists(backend, id) : 0;
 }

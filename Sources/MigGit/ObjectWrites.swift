@@ -31,9 +31,9 @@ public final class ObjectWrites: @unchecked Sendable {
     /// Keeps a tree and returns its id. `previous` is the version of the same folder it
     /// replaces, which a pack stores it as a delta of when both are in it.
     func store(tree bytes: [UInt8], previous: ObjectID?) -> ObjectID {
-        let id = PackFileWriter.objectID(of: bytes, type: "tree")
-        objects.append(PackObject(id: id, type: GIT_OBJECT_TREE, data: bytes, base: previous))
-        return id
+        let object = PackObject(GIT_OBJECT_TREE, bytes, base: previous)
+        objects.append(object)
+        return object.id
     }
 
     /// Keeps a commit and returns its id: the bytes libgit2's `git_commit_create` writes,
@@ -43,10 +43,9 @@ public final class ObjectWrites: @unchecked Sendable {
         var text = "tree \(tree)\n"
         for parent in parents { text += "parent \(parent)\n" }
         text += "author " + Self.line(author) + "\ncommitter " + Self.line(committer) + "\n\n" + message
-        let bytes = Array(text.utf8)
-        let id = PackFileWriter.objectID(of: bytes, type: "commit")
-        objects.append(PackObject(id: id, type: GIT_OBJECT_COMMIT, data: bytes, base: nil))
-        return id
+        let object = PackObject(GIT_OBJECT_COMMIT, Array(text.utf8))
+        objects.append(object)
+        return object.id
     }
 
     private static func line(_ signature: Signature) -> String {
@@ -101,13 +100,7 @@ enum LooseObject {
         let folder = (objectsDirectory as NSString).appendingPathComponent(String(hex.prefix(2)))
         let path = (folder as NSString).appendingPathComponent(String(hex.dropFirst(2)))
         guard access(path, F_OK) != 0 else { return }
-        let type = switch object.type {
-        case GIT_OBJECT_COMMIT: "commit"
-        case GIT_OBJECT_TREE: "tree"
-        case GIT_OBJECT_TAG: "tag"
-        default: "blob"
-        }
-        let content = Array("\(type) \(object.data.count)\0".utf8) + object.data
+        let content = object.header + object.data
         let compressed = try Compressor().compress(content)
         if mkdir(folder, 0o755) != 0, errno != EEXIST {
             throw GitError(code: .other(-1), operation: "creating \(folder)", message: String(cString: strerror(errno)))

@@ -9,6 +9,8 @@ public final class Repository {
     /// the previous deploy's, and libgit2 caches no tree over 4 KB, so each folder of thousands
     /// of files would otherwise be read and parsed twice.
     var recentTrees: [(id: ObjectID, tree: Owned)] = []
+    /// Object folders added from git's environment (a push's quarantine), kept for `location`.
+    private var objectFolders: [String] = []
 
     private init(pointer: OpaquePointer) {
         handle = Owned(pointer) { git_repository_free($0) }
@@ -36,6 +38,23 @@ public final class Repository {
         return repository
     }
 
+    /// Where this repository was opened, object folders included, to open it again for another
+    /// thread: a handle is not shared between threads.
+    public var location: RepositoryLocation {
+        RepositoryLocation(gitDirectory: gitDirectory, objectFolders: objectFolders)
+    }
+
+    /// Opens the repository at `location` again.
+    public static func open(_ location: RepositoryLocation) throws(GitError) -> Repository {
+        Library.ensure()
+        var pointer: OpaquePointer?
+        try check(git_repository_open_ext(&pointer, location.gitDirectory, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil),
+                  "opening the repository at \(location.gitDirectory)")
+        let repository = Repository(pointer: pointer!)
+        if !location.objectFolders.isEmpty { try repository.addObjectFolders(location.objectFolders) }
+        return repository
+    }
+
     /// Makes objects in further folders readable. Reading is all a hook does, so the quarantine
     /// folder serves as an alternate of the main object store rather than replacing it.
     private func addObjectFolders(_ folders: [String]) throws(GitError) {
@@ -46,6 +65,7 @@ public final class Repository {
         for folder in folders {
             try check(git_odb_add_disk_alternate(owned.pointer, folder), "adding object folder \(folder)")
         }
+        objectFolders += folders
     }
 
     /// Creates a new repository (used by `init` tests and the demo).

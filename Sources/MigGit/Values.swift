@@ -61,6 +61,12 @@ public struct ReferenceInfo: Sendable, Hashable {
     public let date: GitTime?
 }
 
+/// A repository's git folder and the extra object folders it was opened with.
+public struct RepositoryLocation: Sendable {
+    let gitDirectory: String
+    let objectFolders: [String]
+}
+
 /// A reference as listed, before any object is read.
 public struct ReferenceTarget: Sendable, Hashable {
     public let name: String

@@ -299,11 +299,11 @@ private struct FolderChanges: Sendable {
         guard pieces > 1 else { return try compute(commits[...], after: previous, folders: folders, repository: repository) }
         // Reading and comparing the marker trees is half of a full sync; in pieces, a core that
         // is done with its own environment helps with the other's.
-        let gitDirectory = repository.gitDirectory
+        let location = repository.location
         return try concurrentMap(pieces) { index in
             let range = index * piece..<min(commits.count, (index + 1) * piece)
             return try compute(commits[range], after: index == 0 ? previous : commits[range.lowerBound - 1],
-                               folders: folders, repository: Repository.open(at: gitDirectory))
+                               folders: folders, repository: Repository.open(location))
         }.flatMap { $0 }
     }
 

@@ -19,9 +19,9 @@ public enum LedgerService {
         }
         // Each environment has its own ref and cache, so they sync side by side, each through a
         // repository handle of its own (libgit2 handles are not shared between threads).
-        let gitDirectory = workspace.repository.gitDirectory
+        let location = workspace.repository.location
         return try concurrentMap(environments.count) { index in
-            try LedgerSync(repository: Repository.open(at: gitDirectory), folders: folders).sync(environments[index], dryRun: dryRun)
+            try LedgerSync(repository: Repository.open(location), folders: folders).sync(environments[index], dryRun: dryRun)
         }
     }
 
