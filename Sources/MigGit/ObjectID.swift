@@ -43,8 +43,15 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// The 20 raw bytes.
     public var raw: [UInt8] {
-        var oid = self.oid
-        return withUnsafeBytes(of: &oid.id) { Array($0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        appendRaw(to: &bytes)
+        return bytes
+    }
+
+    /// Appends the 20 raw bytes to `bytes`, without an array of their own.
+    public func appendRaw(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: (high.bigEndian, middle.bigEndian, low.bigEndian)) { bytes.append(contentsOf: $0.prefix(20)) }
     }
 
     /// The all-zero id git uses for "no object" (a created or deleted ref in hook input).

@@ -1,6 +1,7 @@
 internal import CGit2
 internal import COpenSSL
 internal import CZlib
+import MigCore
 import Foundation
 
 /// An object to store in a pack or as a loose file, and optionally an earlier object of the
@@ -167,37 +168,13 @@ enum PackFileWriter {
         return digest
     }
 
-    /// Writes `bytes` to a temporary file in `directory` and renames it to `path`, read-only as
-    /// git leaves packs.
+    /// Writes `bytes` durably to `path`, read-only as git leaves packs.
     static func place(_ bytes: [UInt8], at path: String, in directory: String) throws(GitError) {
-        let temporary = (directory as NSString).appendingPathComponent("tmp_migledger_\(getpid())_\(UInt64.random(in: 0...UInt64.max))")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o444)
-        guard descriptor >= 0 else { throw failure("creating \(temporary)") }
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBufferPointer { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                let error = failure("writing \(temporary)")
-                close(descriptor)
-                unlink(temporary)
-                throw error
-            }
-            offset += count
+        do {
+            try replaceFile(at: path, with: bytes, temporaryIn: directory, permissions: 0o444, durable: true)
+        } catch {
+            throw GitError(code: .other(-1), operation: error.operation, message: error.message)
         }
-        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-            unlink(temporary)
-            throw failure("writing \(temporary)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = failure("renaming \(temporary) to \(path)")
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    private static func failure(_ operation: String) -> GitError {
-        GitError(code: .other(-1), operation: operation, message: String(cString: strerror(errno)))
     }
 
     private static func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
@@ -381,10 +358,11 @@ enum Delta {
 final class Compressor {
     private let stream: UnsafeMutablePointer<z_stream>
 
-    init() throws(GitError) {
+    /// `stored`: zlib's level 0, bytes kept as they are (see `LooseObject`).
+    init(stored: Bool = false) throws(GitError) {
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let result = deflateInit_(stream, Z_BEST_SPEED, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let result = deflateInit_(stream, stored ? Z_NO_COMPRESSION : Z_BEST_SPEED, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard result == Z_OK else {
             stream.deallocate()
             throw GitError(code: .other(-1), operation: "preparing zlib", message: "deflateInit failed (\(result))")

@@ -1,14 +1,22 @@
-internal import CGit2
 public import MigCore
 
 /// A tree kept in memory across many writes, for a series of commits that each add a few files
-/// to a large folder (the ledger): every write serializes only the folders changed since the
-/// last one, straight into git's tree format, and reuses the ids of the others. A tree builder
-/// would re-read, re-sort and re-print every entry of the base tree on each commit instead.
+/// to a large folder (the ledger): every write copies the stored bytes of the folders changed
+/// since the last one with their new entries spliced in, and reuses the ids of the others. A
+/// tree builder would re-read, re-sort and re-print every entry of the base tree on each
+/// commit instead, and a folder of thousands of entries read as one value per entry cost more
+/// than an incremental sync's whole comparison.
 public final class TreeImage {
     private final class Node {
-        /// Entries in git's tree order.
-        var items: [Item] = []
+        /// The folder as last read or written.
+        var raw = RawTree.empty
+        /// Entries placed since, in git's tree order, not yet in `raw`.
+        var changes: [Item] = []
+        /// The entries of `raw` that `changes` replace, ascending.
+        var replaced: [Int] = []
+        /// Folders written into, kept so that later writes reach them: what they hold cannot be
+        /// read back from the repository until the writes are flushed.
+        var children: [[UInt8]: Node] = [:]
         /// The id of this folder as last written or read; nil when it changed since.
         var id: ObjectID?
         /// The id it had before it changed: the next version is stored as a delta of it.
@@ -19,15 +27,31 @@ public final class TreeImage {
             if let id { previous = id }
             id = nil
         }
+
+        /// The pending change named `name`, a file or a folder.
+        func change(named name: [UInt8]) -> Int? {
+            for folder in [false, true] {
+                let index = changeBound(name, folder: folder)
+                if index < changes.count, changes[index].name == name { return index }
+            }
+            return nil
+        }
+
+        func changeBound(_ name: [UInt8], folder: Bool) -> Int {
+            var low = 0, high = changes.count
+            while low < high {
+                let mid = (low + high) / 2
+                if RawTree.precedes(changes[mid].name[...], changes[mid].isFolder, name[...], folder) { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
     }
 
     private struct Item {
         let name: [UInt8]
-        var mode: UInt32
-        var id: ObjectID?
-        var child: Node?
-        /// `<mode> <name>\0<20-byte id>`, as the entry appears in the tree; empty when stale.
-        var encoded: [UInt8] = []
+        let mode: UInt32
+        let id: ObjectID?
+        let child: Node?
 
         var isFolder: Bool { mode == 0o040000 }
     }
@@ -55,20 +79,20 @@ public final class TreeImage {
         node.invalidate()
         for name in components.dropLast() {
             let child: Node
-            if let index = find(name, in: node), let existing = node.items[index].child {
+            if let existing = node.children[name] {
                 child = existing
             } else {
                 child = Node()
-                if let index = find(name, in: node), node.items[index].isFolder, let id = node.items[index].id {
-                    child.id = id          // a folder not read yet
+                if node.change(named: name) == nil, let index = node.raw.find(name), node.raw.isFolder(at: index) {
+                    child.id = node.raw.id(at: index)   // a folder not read yet
                 } else {
-                    child.loaded = true    // a new folder (or a file replaced by one)
+                    child.loaded = true                 // a new folder (or a file replaced by one)
                 }
-                put(Item(name: name, mode: 0o040000, id: nil, child: child), into: node)
+                node.children[name] = child
             }
             try load(child)
             child.invalidate()
-            if let index = find(name, in: node) { node.items[index].encoded = [] }
+            put(Item(name: name, mode: 0o040000, id: nil, child: child), into: node)
             node = child
         }
         put(Item(name: last, mode: fileMode, id: id, child: nil), into: node)
@@ -81,84 +105,35 @@ public final class TreeImage {
 
     private func write(_ node: Node) -> ObjectID {
         if let id = node.id { return id }
-        var size = 0
-        for index in node.items.indices {
-            if let child = node.items[index].child, child.id == nil || node.items[index].encoded.isEmpty {
-                node.items[index].id = write(child)
-                node.items[index].encoded = []
-            }
-            if node.items[index].encoded.isEmpty { node.items[index].encoded = TreeImage.encode(node.items[index]) }
-            size += node.items[index].encoded.count
+        var inserted: [(at: Int, bytes: [UInt8])] = []
+        inserted.reserveCapacity(node.changes.count)
+        for item in node.changes {
+            let id = item.child.map(write) ?? item.id!
+            inserted.append((node.raw.lowerBound(item.name, folder: item.isFolder), RawTree.encode(mode: item.mode, name: item.name, id: id)))
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
-        for item in node.items { bytes.append(contentsOf: item.encoded) }
-        let id = writes.store(tree: bytes, previous: node.previous)
+        node.raw = node.raw.merged(inserting: inserted, removing: node.replaced)
+        node.changes = []
+        node.replaced = []
+        let id = writes.store(tree: node.raw.bytes, previous: node.previous)
         node.id = id
         node.previous = nil
         return id
-    }
-
-    private static func encode(_ item: Item) -> [UInt8] {
-        var bytes = Array(String(item.mode, radix: 8).utf8)
-        bytes.reserveCapacity(bytes.count + item.name.count + 22)
-        bytes.append(0x20)
-        bytes.append(contentsOf: item.name)
-        bytes.append(0)
-        var oid = item.id!.oid
-        withUnsafeBytes(of: &oid.id) { bytes.append(contentsOf: $0) }
-        return bytes
     }
 
     private func load(_ node: Node) throws(GitError) {
         guard !node.loaded else { return }
         node.loaded = true
         guard let id = node.id else { return }
-        node.items = try repository.entries(ofTree: id).map {
-            Item(name: $0.name, mode: $0.fileMode, id: $0.id, child: nil)
-        }
-    }
-
-    /// Git orders tree entries by name bytes, a folder's name as if it ended with `/`.
-    private static func precedes(_ lhs: [UInt8], _ lhsFolder: Bool, _ rhs: [UInt8], _ rhsFolder: Bool) -> Bool {
-        let count = min(lhs.count, rhs.count)
-        for index in 0..<count where lhs[index] != rhs[index] { return lhs[index] < rhs[index] }
-        let left: UInt8? = lhs.count > count ? lhs[count] : (lhsFolder ? UInt8(ascii: "/") : nil)
-        let right: UInt8? = rhs.count > count ? rhs[count] : (rhsFolder ? UInt8(ascii: "/") : nil)
-        switch (left, right) {
-        case let (l?, r?): return l < r || (l == r && lhs.count < rhs.count)
-        case (nil, _?): return true
-        default: return false
-        }
-    }
-
-    private func find(_ name: [UInt8], in node: Node) -> Int? {
-        // a name sorts either as a file or as a folder: look for both
-        for folder in [false, true] {
-            let index = lowerBound(name, folder, in: node)
-            if index < node.items.count, node.items[index].name == name { return index }
-        }
-        return nil
-    }
-
-    private func lowerBound(_ name: [UInt8], _ folder: Bool, in node: Node) -> Int {
-        var low = 0, high = node.items.count
-        while low < high {
-            let mid = (low + high) / 2
-            let item = node.items[mid]
-            if TreeImage.precedes(item.name, item.isFolder, name, folder) { low = mid + 1 } else { high = mid }
-        }
-        return low
+        node.raw = try repository.rawTree(id)
     }
 
     private func put(_ item: Item, into node: Node) {
-        if let index = find(item.name, in: node) {
-            if node.items[index].isFolder == item.isFolder {
-                node.items[index] = item
-                return
-            }
-            node.items.remove(at: index)
+        if !item.isFolder { node.children[item.name] = nil }
+        if let index = node.change(named: item.name) { node.changes.remove(at: index) }
+        node.changes.insert(item, at: node.changeBound(item.name, folder: item.isFolder))
+        if let index = node.raw.find(item.name) {
+            let position = node.replaced.firstIndex { $0 >= index } ?? node.replaced.count
+            if position == node.replaced.count || node.replaced[position] != index { node.replaced.insert(index, at: position) }
         }
-        node.items.insert(item, at: lowerBound(item.name, item.isFolder, in: node))
     }
 }

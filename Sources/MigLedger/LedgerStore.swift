@@ -62,6 +62,10 @@ public struct LedgerState: Sendable {
 
     /// Set when the state came from the sync cache, which holds only the tip of `commits`.
     var recordedFromCache: Set<DeployKey>? = nil
+    /// The cache file it came from, which the next cache extends.
+    var cacheFile: SyncCacheFile? = nil
+    /// Set when `entries` are still in `cacheFile` (see `LedgerStore.readForSync`).
+    var entriesDeferred = false
 
     public var last: LedgerCommit? { commits.last }
 
@@ -184,116 +188,57 @@ public struct LedgerStore {
     }
 
     /// The ledger as sync needs it: from the cache when it names the current tip (only the tip
-    /// commit is read), else from the whole chain.
-    public func readForSync(_ environment: String, writingCache: Bool = true) throws -> LedgerState {
+    /// commit is read), else from the whole chain. With `deferringEntries`, a state from the
+    /// cache comes without its entries until `withEntries` adds them: a sync that finds nothing
+    /// new to record never needs them.
+    public func readForSync(_ environment: String, writingCache: Bool = true, deferringEntries: Bool = false) throws -> LedgerState {
         guard let tip = try repository.referenceTarget(Self.refName(environment)) else {
             return LedgerState(environment: environment, tip: nil, commits: [], entries: [:], events: [])
         }
-        if let cached = try readCache(environment, tip: tip) { return cached }
+        if let cached = try readCache(environment, tip: tip, deferringEntries: deferringEntries) { return cached }
         let state = try read(environment)
-        if writingCache {
-            try? writeCache(environment, tip: tip, recorded: state.recordedDeploys, entries: state.entries.mapValues {
-                CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt)
-            })
+        if writingCache, let file = SyncCacheFile.encode(tip: tip, deploys: state.recordedDeploys, entries: state.entries.mapValues {
+            CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt)
+        }, folders: TreeStore()) {
+            Self.writeCache(file, to: cachePath(environment))
         }
         return state
     }
 
-    private func readCache(_ environment: String, tip: ObjectID) throws -> LedgerState? {
-        guard let data = FileManager.default.contents(atPath: cachePath(environment)) else { return nil }
-        // binary: "MLSC3" <tip:20> <count M:u32> <count D:u32> <count E:u32>, then M markers
-        // <len:u16><marker>, D records <commit:20><marker:u32>, E records <blob:20><source:20>
-        // <deployed-at:u64><marker:u32><len:u16><path>. Markers are numbered, so that a
-        // thousand of them are decoded once rather than once for each of thousands of files.
-        return data.withUnsafeBytes { raw -> LedgerState? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var at = 0
-            func take(_ count: Int) -> UnsafeBufferPointer<UInt8>? {
-                guard count >= 0, at + count <= bytes.count else { return nil }
-                defer { at += count }
-                return UnsafeBufferPointer(rebasing: bytes[at..<at + count])
-            }
-            func number(_ width: Int) -> Int? {
-                guard let slice = take(width) else { return nil }
-                var value = 0
-                for byte in slice { value = value << 8 | Int(byte) }
-                return value
-            }
-            func id() -> ObjectID? { take(20).flatMap { ObjectID(raw: ArraySlice($0)) } }
-            guard take(5).map(Array.init) == Array("MLSC3".utf8), let storedTip = id(), storedTip == tip,
-                  let markerCount = number(4), let deploys = number(4), let files = number(4) else { return nil }
-            var markers: [String] = []
-            markers.reserveCapacity(markerCount)
-            for _ in 0..<markerCount {
-                guard let length = number(2), let marker = take(length) else { return nil }
-                markers.append(String(decoding: marker, as: UTF8.self))
-            }
-            var recorded: Set<DeployKey> = []
-            recorded.reserveCapacity(deploys)
-            for _ in 0..<deploys {
-                guard let commit = id(), let marker = number(4), marker < markers.count else { return nil }
-                recorded.insert(DeployKey(marker: markers[marker], commit: commit))
-            }
-            guard let info = try? repository.commit(tip), let message = try? LedgerMessage(parsing: info.message) else { return nil }
-            var entries: [RepoPath: LedgerEntry] = [:]
-            entries.reserveCapacity(files)
-            for _ in 0..<files {
-                guard let blob = id(), let source = id(), let deployedAt = number(8), let marker = number(4),
-                      marker < markers.count, let length = number(2), let pathBytes = take(length) else { return nil }
-                let path = RepoPath(bytes: Array(pathBytes))
-                entries[path] = LedgerEntry(path: path, blob: blob, sourceCommit: source, marker: markers[marker],
-                                            deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt)), ledgerCommit: tip)
-            }
-            return LedgerState(environment: environment, tip: tip,
-                               commits: [LedgerCommit(id: tip, tree: info.tree, message: message)], entries: entries,
-                               events: [], recordedFromCache: recorded)
-        }
+    /// `state` with the entries `readForSync` deferred.
+    func withEntries(_ state: LedgerState) throws -> LedgerState {
+        guard state.entriesDeferred, let tip = state.tip, let file = state.cacheFile, let last = state.last else { return state }
+        guard let entries = Self.entries(of: file) else { return try read(state.environment) }
+        return LedgerState(environment: state.environment, tip: tip, commits: [last], entries: entries, events: [],
+                           recordedFromCache: state.recordedFromCache, cacheFile: file)
     }
 
-    /// Replaces the sync cache of `environment` (best effort: a cache that cannot be written is
-    /// rebuilt from the chain next time).
-    func writeCache(_ environment: String, tip: ObjectID, recorded: Set<DeployKey>,
-                    entries: [RepoPath: CachedEntry]) throws {
-        var out: [UInt8] = Array("MLSC3".utf8) + tip.raw
-        func number(_ value: Int, _ width: Int) { for shift in stride(from: (width - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) } }
-        var numbers: [String: Int] = [:]
-        var markers: [String] = []
-        func marker(_ name: String) -> Int {
-            if let known = numbers[name] { return known }
-            numbers[name] = markers.count
-            markers.append(name)
-            return markers.count - 1
+    private func readCache(_ environment: String, tip: ObjectID, deferringEntries: Bool) throws -> LedgerState? {
+        guard let data = FileManager.default.contents(atPath: cachePath(environment)),
+              let file = SyncCacheFile(bytes: [UInt8](data)), file.tip == tip, let recorded = file.deploys(),
+              let info = try? repository.commit(tip), let message = try? LedgerMessage(parsing: info.message) else { return nil }
+        var state = LedgerState(environment: environment, tip: tip, commits: [LedgerCommit(id: tip, tree: info.tree, message: message)],
+                                entries: [:], events: [], recordedFromCache: recorded, cacheFile: file)
+        state.entriesDeferred = true
+        return deferringEntries ? state : try withEntries(state)
+    }
+
+    private static func entries(of file: SyncCacheFile) -> [RepoPath: LedgerEntry]? {
+        var entries: [RepoPath: LedgerEntry] = [:]
+        entries.reserveCapacity(file.entryCount)
+        let whole = file.forEachEntry { path, entry in
+            entries[path] = LedgerEntry(path: path, blob: entry.blob, sourceCommit: entry.source, marker: entry.marker,
+                                        deployedAt: entry.deployedAt, ledgerCommit: file.tip)
         }
-        let keys = recorded.map { (commit: $0.commit, marker: marker($0.marker)) }
-        let files = entries.map { (path: $0.key, entry: $0.value, marker: marker($0.value.marker)) }
-        number(markers.count, 4)
-        number(keys.count, 4)
-        number(files.count, 4)
-        for name in markers {
-            let bytes = Array(name.utf8)
-            guard bytes.count < 65536 else { return }
-            number(bytes.count, 2)
-            out += bytes
-        }
-        for key in keys {
-            out += key.commit.raw
-            number(key.marker, 4)
-        }
-        for file in files {
-            guard file.path.bytes.count < 65536 else { return }
-            out += file.entry.blob.raw
-            out += file.entry.source.raw
-            number(Int(truncatingIfNeeded: file.entry.deployedAt.seconds), 8)
-            number(file.marker, 4)
-            number(file.path.bytes.count, 2)
-            out += file.path.bytes
-        }
-        let path = cachePath(environment)
+        return whole ? entries : nil
+    }
+
+    /// Replaces the sync cache at `path` with `file` (best effort: a cache that cannot be
+    /// written is rebuilt from the chain next time).
+    static func writeCache(_ file: [UInt8], to path: String) {
         let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST { return }
+        try? replaceFile(at: path, with: file, temporaryIn: folder, permissions: 0o644, durable: false)
     }
 
     /// Writes one ledger commit with a tree already in `writes` on top of `parent` (nil: a new
@@ -311,12 +256,4 @@ public struct LedgerStore {
         try repository.updateReference(Self.refName(environment), to: new, expecting: expected,
                                        message: "migledger: ledger update")
     }
-}
-
-/// What the sync cache keeps of a ledger entry.
-struct CachedEntry {
-    let blob: ObjectID
-    let source: ObjectID
-    let marker: String
-    let deployedAt: GitTime
 }

@@ -125,8 +125,9 @@ public struct LedgerSync {
         }
         let (markers, _, _) = try unrecordedMarkers(environment, state: state)
         var ledger = WorkingLedger(state: state)
-        let changes = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
-                                                folders: folders, repository: repository)
+        let (changes, _) = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
+                                                     known: state.cacheFile?.folders() ?? TreeStore(), folders: folders,
+                                                     repository: repository)
         for (marker, changes) in zip(markers, changes) {
             let (record, _, additions) = try ledger.apply(marker, changes: changes, environment: environment.name,
                                                           repository: repository, folders: folders)
@@ -175,20 +176,26 @@ public struct LedgerSync {
         let store = LedgerStore(repository: repository)
         var attempt = 0
         while true {
-            let state = try fromCache ? store.readForSync(environment) : store.read(environment)
-            let (markers, skipped, unusable) = try plan(state)
+            let planned = try fromCache ? store.readForSync(environment, deferringEntries: true) : store.read(environment)
+            let (markers, skipped, unusable) = try plan(planned)
+            guard !markers.isEmpty else {
+                return SyncReport(environment: environment, deploys: [], alreadyRecorded: skipped,
+                                  unusableMarkers: unusable, retries: attempt, tip: planned.tip)
+            }
+            let state = try store.withEntries(planned)
             var ledger = WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
             // Many deploys are written as packs; a few (an incremental sync) as loose objects,
-            // compressed on another thread meanwhile. The ledger's tree stays in memory: a deploy
+            // written on another thread meanwhile. The ledger's tree stays in memory: a deploy
             // writes the folder trees it changes, serialized directly, instead of re-reading and
             // re-writing the previous tree.
             let writes = ObjectWrites(repository: repository, storage: markers.count >= Self.packThreshold ? .pack : .loose)
             let image = TreeImage(repository: repository, tree: state.last?.tree, writes: writes)
             var unflushed = 0
-            let changes = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
-                                                    folders: folders, repository: repository)
+            let (changes, lastFolders) = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
+                                                                   known: state.cacheFile?.folders() ?? TreeStore(),
+                                                                   folders: folders, repository: repository)
             for (marker, changes) in zip(markers, changes) {
                 let (record, message, additions) = try ledger.apply(marker, changes: changes, environment: environment,
                                                                     repository: repository, folders: folders)
@@ -211,10 +218,13 @@ public struct LedgerSync {
             }
             try writes.flush()
             // The cache names its tip, so one written before the ref moves is simply not used if
-            // the move fails; written now, it overlaps the objects' background compression.
-            try? store.writeCache(environment, tip: newTip,
-                                  recorded: state.recordedDeploys.union(records.map { DeployKey(marker: $0.marker, commit: $0.commit) }),
-                                  entries: ledger.blobs)
+            // the move fails; written now, it overlaps the objects' background writes.
+            let deploys = records.map { DeployKey(marker: $0.marker, commit: $0.commit) }
+            if let cache = state.cacheFile?.appending(tip: newTip, deploys: deploys, entries: ledger.added, folders: lastFolders)
+                ?? SyncCacheFile.encode(tip: newTip, deploys: state.recordedDeploys.union(deploys), entries: ledger.blobs,
+                                        folders: lastFolders) {
+                LedgerStore.writeCache(cache, to: store.cachePath(environment))
+            }
             try writes.finish()
             do {
                 try store.publish(environment, from: state.tip, to: newTip)
@@ -236,6 +246,8 @@ public struct LedgerSync {
 /// The ledger as it grows during one sync: deployed blobs by path and where each came from.
 private struct WorkingLedger {
     var blobs: [RepoPath: CachedEntry]
+    /// The entries this sync added, in order.
+    var added: [(RepoPath, CachedEntry)] = []
 
     init(state: LedgerState) {
         blobs = state.entries.mapValues { CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt) }
@@ -267,7 +279,9 @@ private struct WorkingLedger {
                             drift.append(LedgerMessage.Drifted(path: path, blob: delta.newID))
                         }
                     } else if delta.newMode != 0o160000 && delta.newMode != 0o120000 {
-                        blobs[path] = CachedEntry(blob: delta.newID, source: marker.commit, marker: marker.name, deployedAt: marker.date)
+                        let entry = CachedEntry(blob: delta.newID, source: marker.commit, marker: marker.name, deployedAt: marker.date)
+                        blobs[path] = entry
+                        self.added.append((path, entry))
                         added.append(path)
                         additions.append(TreeUpdate(path: path, id: delta.newID, fileMode: 0o100644))
                     }
@@ -292,23 +306,27 @@ private struct FolderChanges: Sendable {
     /// on every core, each piece reading one tree more than it would alone (its predecessor).
     static let piece = 40
 
-    /// The changes of each of `commits`, in order, the first compared with `previous`.
-    static func compute(_ commits: [ObjectID], after previous: ObjectID?, folders: [TrackedFolder],
-                        repository: Repository) throws -> [FolderChanges] {
+    /// The changes of each of `commits`, in order, the first compared with `previous`, whose
+    /// folders `known` may hold; and the folders of the last of `commits`.
+    static func compute(_ commits: [ObjectID], after previous: ObjectID?, known: TreeStore, folders: [TrackedFolder],
+                        repository: Repository) throws -> (changes: [FolderChanges], last: TreeStore) {
         let pieces = (commits.count + piece - 1) / piece
-        guard pieces > 1 else { return try compute(commits[...], after: previous, folders: folders, repository: repository) }
+        guard pieces > 1 else {
+            return try compute(commits[...], after: previous, known: known, folders: folders, repository: repository)
+        }
         // Reading and comparing the marker trees is half of a full sync; in pieces, a core that
         // is done with its own environment helps with the other's.
         let location = repository.location
-        return try concurrentMap(pieces) { index in
+        let results = try concurrentMap(pieces) { index in
             let range = index * piece..<min(commits.count, (index + 1) * piece)
             return try compute(commits[range], after: index == 0 ? previous : commits[range.lowerBound - 1],
-                               folders: folders, repository: Repository.open(location))
-        }.flatMap { $0 }
+                               known: index == 0 ? known : TreeStore(), folders: folders, repository: Repository.open(location))
+        }
+        return (results.flatMap(\.changes), results.last!.last)
     }
 
-    private static func compute(_ commits: ArraySlice<ObjectID>, after previous: ObjectID?, folders: [TrackedFolder],
-                                repository: Repository) throws -> [FolderChanges] {
+    private static func compute(_ commits: ArraySlice<ObjectID>, after previous: ObjectID?, known: TreeStore,
+                                folders: [TrackedFolder], repository: Repository) throws -> (changes: [FolderChanges], last: TreeStore) {
         func trees(of commit: ObjectID) throws(GitError) -> [ObjectID?] {
             let tree = try repository.treeID(ofCommit: commit)
             return try folders.map { folder throws(GitError) in
@@ -321,15 +339,24 @@ private struct FolderChanges: Sendable {
         } else {
             folders.map { _ in nil }
         }
+        // The previous deploy's folders as read, so each deploy's are read once, by the
+        // comparison that needs them.
+        var store = known
         var changes: [FolderChanges] = []
         changes.reserveCapacity(commits.count)
         for commit in commits {
             let current = try trees(of: commit)
+            var next = TreeStore()
             changes.append(FolderChanges(deltas: try folders.indices.map { index throws(GitError) in
-                current[index] == before[index] ? [] : try repository.diff(from: before[index], to: current[index])
+                guard current[index] != before[index] else {
+                    if let unchanged = current[index] { next.keep(unchanged, from: store) }
+                    return []
+                }
+                return try repository.diff(from: before[index], to: current[index], known: store, keeping: &next)
             }))
+            store = next
             before = current
         }
-        return changes
+        return (changes, store)
     }
 }

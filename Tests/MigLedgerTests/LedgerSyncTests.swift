@@ -186,6 +186,58 @@ import TestSupport
         #expect(try f.repository.referenceTarget("refs/migledger/production") == nil)
     }
 
+    /// Each sync keeps the last deploy's folders in its cache for the next one to compare
+    /// with. Synced deploy by deploy, with the cache damaged now and then, the ledger must be
+    /// the one a single sync of the whole history writes.
+    @Test func syncsDeployByDeployWriteTheChainOfOneSyncWhateverTheCache() throws {
+        let environments = """
+            production:
+              deploys: ["refs/tags/v*"]
+            """
+        let stepwise = try LedgerFixture(environments: environments)
+        let atOnce = try LedgerFixture(environments: environments)
+        let steps: [[String: String?]] = [
+            ["db/migrate/001_a.sql": "a\n", "db/migrate/sub/002_b.sql": "b\n", "db/migrate/README": "r\n"],
+            ["db/migrate/003_c.sql": "c\n", "db/migrate/001_a.sql": "a edited\n"],
+            ["db/migrate/sub/002_b.sql": nil, "db/migrate/sub/004_d.sql": "d\n"],
+            ["db/migrate/005_e.sql": "e\n", "db/migrate/sub/deeper/006_f.sql": "f\n"],
+            ["db/migrate/003_c.sql": nil, "db/migrate/007_g.sql": "g\n"],
+            ["db/migrate/008_h.sql": "h\n"],
+        ]
+        let cache = stepwise.git.path + "/.git/migledger/sync-production.cache"
+        for (number, files) in steps.enumerated() {
+            for fixture in [stepwise, atOnce] {
+                try fixture.commit(files, "step \(number)", date: "2024-02-0\(number + 1)T00:00:00Z")
+                try fixture.tag("v\(number + 1)")
+            }
+            switch number {
+            case 2:
+                // a damaged byte in the kept folders: they are read from the repository instead
+                var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cache)))
+                bytes[bytes.count - 3] ^= 0xFF
+                try Data(bytes).write(to: URL(fileURLWithPath: cache))
+            case 4:
+                // a cut-off cache: rebuilt from the chain
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: cache))
+                try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cache))
+            default:
+                break
+            }
+            let report = try stepwise.sync.sync(stepwise.environment("production"))
+            #expect(report.deploys.map(\.marker) == ["refs/tags/v\(number + 1)"])
+            #expect(FileManager.default.fileExists(atPath: cache))
+        }
+        _ = try atOnce.sync.sync(atOnce.environment("production"))
+
+        let expected = try atOnce.store.read("production")
+        let actual = try stepwise.store.read("production")
+        #expect(actual.tip == expected.tip)
+        #expect(actual.commits.map(\.message) == expected.commits.map(\.message))
+        #expect(try stepwise.entries("production") == atOnce.entries("production"))
+        #expect(actual.events.map(\.kind) == [.drift, .deletion, .deletion])
+        #expect(try LedgerVerifier(repository: stepwise.repository).verify("production").isEmpty)
+    }
+
     @Test func concurrentSyncsKeepEveryEntryExactlyOnce() async throws {
         let f = try LedgerFixture(environments: """
             production:
