@@ -41,6 +41,13 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         self.init(oid)
     }
 
+    /// The id from the 20 raw bytes at `pointer`.
+    public init(rawBytesAt pointer: UnsafeRawPointer) {
+        high = UInt64(bigEndian: pointer.loadUnaligned(as: UInt64.self))
+        middle = UInt64(bigEndian: pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        low = UInt32(bigEndian: pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
     /// The 20 raw bytes.
     public var raw: [UInt8] {
         var bytes: [UInt8] = []

@@ -160,13 +160,15 @@ public final class Repository {
         try check(result, "reading reference \(name)")
         let reference = Owned(pointer!) { git_reference_free($0) }
         defer { withExtendedLifetime(reference) {} }
-        var resolved: OpaquePointer?
-        let resolveResult = git_reference_resolve(&resolved, reference.pointer)
-        if resolveResult == GIT_ENOTFOUND.rawValue { return nil }
-        try check(resolveResult, "resolving reference \(name)")
-        let direct = Owned(resolved!) { git_reference_free($0) }
-        defer { withExtendedLifetime(direct) {} }
-        guard let target = git_reference_target(direct.pointer) else { return nil }
+        let resolved: Owned
+        do {
+            resolved = try direct(reference)
+        } catch {
+            if error.code == .notFound { return nil }
+            throw error
+        }
+        defer { withExtendedLifetime(resolved) {} }
+        guard let target = git_reference_target(resolved.pointer) else { return nil }
         return try peelToCommit(ObjectID(target))
     }
 
@@ -186,9 +188,7 @@ public final class Repository {
         var references: [ReferenceTarget] = []
         try forEachReference(matching: glob) { reference throws(GitError) in
             let name = String(cString: git_reference_name(reference.pointer))
-            var resolvedPointer: OpaquePointer?
-            guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else { return }
-            let resolved = Owned(resolvedPointer) { git_reference_free($0) }
+            guard let resolved = try? direct(reference) else { return }
             defer { withExtendedLifetime(resolved) {} }
             guard let target = git_reference_target(resolved.pointer) else { return }
             references.append(ReferenceTarget(name: name, target: ObjectID(target),
@@ -227,13 +227,18 @@ public final class Repository {
         }
     }
 
+    /// `reference` if it is direct, else the direct reference it leads to. libgit2's resolve
+    /// looks even a direct reference up again by name, a file system probe per tag.
+    private func direct(_ reference: Owned) throws(GitError) -> Owned {
+        guard git_reference_type(reference.pointer) != GIT_REFERENCE_DIRECT else { return reference }
+        var pointer: OpaquePointer?
+        try check(git_reference_resolve(&pointer, reference.pointer), "resolving reference \(String(cString: git_reference_name(reference.pointer)))")
+        return Owned(pointer!) { git_reference_free($0) }
+    }
+
     private func referenceInfo(_ reference: Owned, details: Bool) throws(GitError) -> ReferenceInfo? {
         let name = String(cString: git_reference_name(reference.pointer))
-        var resolvedPointer: OpaquePointer?
-        guard git_reference_resolve(&resolvedPointer, reference.pointer) == 0, let resolvedPointer else {
-            return nil
-        }
-        let resolved = Owned(resolvedPointer) { git_reference_free($0) }
+        guard let resolved = try? direct(reference) else { return nil }
         defer { withExtendedLifetime(resolved) {} }
         guard let targetPointer = git_reference_target(resolved.pointer) else { return nil }
         let target = ObjectID(targetPointer)

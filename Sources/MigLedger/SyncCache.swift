@@ -40,29 +40,33 @@ struct SyncCacheFile: Sendable {
     /// Parses the header and the markers, and checks that the other sections are whole; nil
     /// for anything that is not a complete cache file.
     init?(bytes: [UInt8]) {
-        var reader = Reader(bytes: bytes)
-        guard reader.take(5).map(Array.init) == Self.magic, let tip = reader.id(),
-              let markerCount = reader.number(4), let deployCount = reader.number(4),
-              let entryCount = reader.number(4) else { return nil }
-        var markers: [String] = []
-        markers.reserveCapacity(markerCount)
-        for _ in 0..<markerCount {
-            guard let length = reader.number(2), let marker = reader.take(length) else { return nil }
-            markers.append(String(decoding: marker, as: UTF8.self))
+        let parsed = bytes.withUnsafeBufferPointer { buffer -> (ObjectID, [String], Int, Int, Int, Int, Int)? in
+            var reader = Reader(bytes: buffer)
+            guard reader.take(5).map(Array.init) == Self.magic, let tip = reader.id(),
+                  let markerCount = reader.number(4), let deployCount = reader.number(4),
+                  let entryCount = reader.number(4) else { return nil }
+            var markers: [String] = []
+            markers.reserveCapacity(markerCount)
+            for _ in 0..<markerCount {
+                guard let length = reader.number(2), let marker = reader.take(length) else { return nil }
+                markers.append(String(decoding: marker, as: UTF8.self))
+            }
+            let deploysStart = reader.at
+            guard reader.take(deployCount * 24) != nil else { return nil }
+            let entriesStart = reader.at
+            for _ in 0..<entryCount {
+                guard reader.take(52) != nil, let length = reader.number(2), reader.take(length) != nil else { return nil }
+            }
+            return (tip, markers, deploysStart, entriesStart, reader.at, deployCount, entryCount)
         }
-        let deploysStart = reader.at
-        guard reader.take(deployCount * 24) != nil else { return nil }
-        let entriesStart = reader.at
-        for _ in 0..<entryCount {
-            guard reader.take(52) != nil, let length = reader.number(2), reader.take(length) != nil else { return nil }
-        }
+        guard let (tip, markers, deploysStart, entriesStart, foldersStart, deployCount, entryCount) = parsed else { return nil }
         self.tip = tip
         self.markers = markers
         self.bytes = bytes
         markerSection = Self.headerSize..<deploysStart
         deploySection = deploysStart..<entriesStart
-        entrySection = entriesStart..<reader.at
-        folderSection = reader.at..<bytes.count
+        entrySection = entriesStart..<foldersStart
+        folderSection = foldersStart..<bytes.count
         self.deployCount = deployCount
         self.entryCount = entryCount
     }
@@ -75,27 +79,31 @@ struct SyncCacheFile: Sendable {
 
     /// The recorded deploys; nil if one names a marker the file lacks.
     func deploys() -> Set<DeployKey>? {
-        var reader = Reader(bytes: bytes, at: deploySection.lowerBound)
-        var recorded: Set<DeployKey> = []
-        recorded.reserveCapacity(deployCount)
-        for _ in 0..<deployCount {
-            guard let commit = reader.id(), let marker = reader.number(4), marker < markers.count else { return nil }
-            recorded.insert(DeployKey(marker: markers[marker], commit: commit))
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, at: deploySection.lowerBound)
+            var recorded: Set<DeployKey> = []
+            recorded.reserveCapacity(deployCount)
+            for _ in 0..<deployCount {
+                guard let commit = reader.id(), let marker = reader.number(4), marker < markers.count else { return nil }
+                recorded.insert(DeployKey(marker: markers[marker], commit: commit))
+            }
+            return recorded
         }
-        return recorded
     }
 
     /// Calls `body` with each entry; false if one names a marker the file lacks.
     func forEachEntry(_ body: (RepoPath, CachedEntry) -> Void) -> Bool {
-        var reader = Reader(bytes: bytes, at: entrySection.lowerBound)
-        for _ in 0..<entryCount {
-            guard let blob = reader.id(), let source = reader.id(), let deployedAt = reader.number(8),
-                  let marker = reader.number(4), marker < markers.count, let length = reader.number(2),
-                  let path = reader.take(length) else { return false }
-            body(RepoPath(bytes: Array(path)), CachedEntry(blob: blob, source: source, marker: markers[marker],
-                                                           deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt))))
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, at: entrySection.lowerBound)
+            for _ in 0..<entryCount {
+                guard let blob = reader.id(), let source = reader.id(), let deployedAt = reader.number(8),
+                      let marker = reader.number(4), marker < markers.count, let length = reader.number(2),
+                      let path = reader.take(length) else { return false }
+                body(RepoPath(bytes: Array(path)), CachedEntry(blob: blob, source: source, marker: markers[marker],
+                                                               deployedAt: GitTime(seconds: Int64(truncatingIfNeeded: deployedAt))))
+            }
+            return true
         }
-        return true
     }
 
     /// The file for `tip`: every deploy and entry of this one, then `deploys` and `entries`, and
@@ -129,18 +137,18 @@ struct SyncCacheFile: Sendable {
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var at = 0
 
-        init(bytes: [UInt8], at: Int = 0) {
+        init(bytes: UnsafeBufferPointer<UInt8>, at: Int = 0) {
             self.bytes = bytes
             self.at = at
         }
 
-        mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+        mutating func take(_ count: Int) -> UnsafeBufferPointer<UInt8>? {
             guard count >= 0, at + count <= bytes.count else { return nil }
             defer { at += count }
-            return bytes[at..<at + count]
+            return UnsafeBufferPointer(rebasing: bytes[at..<at + count])
         }
 
         mutating func number(_ width: Int) -> Int? {
@@ -150,7 +158,7 @@ struct SyncCacheFile: Sendable {
             return value
         }
 
-        mutating func id() -> ObjectID? { take(20).flatMap { ObjectID(raw: $0) } }
+        mutating func id() -> ObjectID? { take(20).map { ObjectID(rawBytesAt: UnsafeRawPointer($0.baseAddress!)) } }
     }
 
     private struct Writer {
