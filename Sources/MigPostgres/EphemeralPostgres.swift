@@ -165,15 +165,22 @@ public final class EphemeralPostgres: @unchecked Sendable {
     }
 }
 
+extension EphemeralPostgres {
+    /// Whether this process started a temporary server, whose exit handler must then run.
+    public static var anyStarted: Bool { Cleanup.created.withLock { $0 } }
+}
+
 /// Every running temporary server, stopped when the process exits or is interrupted.
 final class Cleanup: @unchecked Sendable {
     static let shared = Cleanup()
+    static let created = LockedFlag()
     private let lock = NSLock()
     private var servers: [ObjectIdentifier: EphemeralPostgres] = [:]
     private var signalSources: [any DispatchSourceSignal] = []
     private var interrupted = false
 
     private init() {
+        Cleanup.created.withLock { $0 = true }
         atexit {
             Cleanup.shared.processExits()
         }
@@ -212,5 +219,15 @@ final class Cleanup: @unchecked Sendable {
             while true { sleep(1) }
         }
         stopAll()
+    }
+}
+
+/// A flag read and set from any thread.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func withLock<Result>(_ body: (inout Bool) -> Result) -> Result {
+        lock.withLock { body(&value) }
     }
 }

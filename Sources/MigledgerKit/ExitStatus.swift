@@ -1,6 +1,7 @@
 import MigGit
 import MigPolicy
 import MigPostgres
+import Foundation
 
 /// The process exit codes of DESIGN §4.
 public enum ExitStatus: Int32, Sendable {
@@ -45,4 +46,14 @@ extension ExitStatus {
 /// Errors of other modules that know which exit status they mean.
 public protocol ExitStatusProviding: Error {
     var exitStatus: ExitStatus { get }
+}
+
+/// Ends the process after a command that passed. Unless it started a temporary PostgreSQL
+/// server (whose exit handler stops it), the exit handlers of the C libraries linked in
+/// (OpenSSL, GnuTLS, libcurl and theirs) are skipped: they only free memory the process hands
+/// back anyway, and took some 3 ms of every run, a tenth of an incremental ledger sync.
+public func endPassedRun() -> Never {
+    if EphemeralPostgres.anyStarted { exit(ExitStatus.passed.rawValue) }
+    fflush(nil)
+    _exit(ExitStatus.passed.rawValue)
 }

@@ -31,6 +31,7 @@ struct Migledger: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
             prepareGit()
+            endPassedRun()
         } catch {
             prepareGit()
             if exitCode(for: error) == .validationFailure {
