@@ -57,10 +57,9 @@ struct RawTree {
         return nameStart..<at
     }
 
-    /// Whether the entry is a folder: git writes a tree's mode as `40000`.
+    /// Whether the entry is a folder (mode `40000`, or `040000` as some old tools wrote it).
     func isFolder(at index: Int) -> Bool {
-        let start = Int(starts[index])
-        return bytes[start] == UInt8(ascii: "4") && bytes[start + 5] == 0x20
+        mode(at: index) & 0o170000 == 0o040000
     }
 
     func mode(at index: Int) -> UInt32 {

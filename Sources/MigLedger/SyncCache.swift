@@ -46,7 +46,7 @@ struct SyncCacheFile: Sendable {
                   let markerCount = reader.number(4), let deployCount = reader.number(4),
                   let entryCount = reader.number(4) else { return nil }
             var markers: [String] = []
-            markers.reserveCapacity(markerCount)
+            markers.reserveCapacity(min(markerCount, buffer.count / 2))
             for _ in 0..<markerCount {
                 guard let length = reader.number(2), let marker = reader.take(length) else { return nil }
                 markers.append(String(decoding: marker, as: UTF8.self))

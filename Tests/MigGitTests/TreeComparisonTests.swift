@@ -56,6 +56,22 @@ import TestSupport
         #expect(try repository.diff(from: trees[0], to: trees[2]).contains { $0.status == .typeChanged })
     }
 
+    /// Some old tools wrote a folder's mode as `040000`; git and libgit2 read it as a folder.
+    @Test func aZeroPaddedFolderModeIsAFolder() throws {
+        let fixture = try GitFixture(bare: true)
+        let repository = try Repository.open(at: fixture.path)
+        let blob = try repository.writeBlob(Array("select 1;\n".utf8))
+        let inner = try fixture.git("mktree", stdin: "100644 blob \(blob.hex)\t1.sql\n").stdout.trimmed
+        var padded = Array("040000 sub\0".utf8)
+        try #require(ObjectID(hex: inner)).appendRaw(to: &padded)
+        try fixture.write("padded-tree", bytes: padded)
+        let outer = try #require(ObjectID(hex: try fixture.git("hash-object", "-t", "tree", "--literally", "-w", "padded-tree").stdout.trimmed))
+        var kept = TreeStore()
+        let deltas = try repository.diff(from: nil, to: outer, known: TreeStore(), keeping: &kept)
+        #expect(deltas == (try repository.diff(from: nil, to: outer)))
+        #expect(deltas.map(\.newPath) == [RepoPath("sub/1.sql")])
+    }
+
     @Test func aStoreThatDoesNotMatchItsIdsIsRejected() throws {
         let fixture = try GitFixture()
         try fixture.write("m/1.sql", "one\n")
@@ -74,4 +90,8 @@ import TestSupport
         #expect(TreeStore(decoding: damaged[...]) == nil)
         #expect(TreeStore(decoding: bytes.dropLast()) == nil)
     }
+}
+
+private extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
