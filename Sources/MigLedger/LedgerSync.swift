@@ -283,7 +283,8 @@ private struct WorkingLedger {
                         blobs[path] = entry
                         self.added.append((path, entry))
                         added.append(path)
-                        additions.append(TreeUpdate(path: path, id: delta.newID, fileMode: 0o100644))
+                        additions.append(TreeUpdate(path: path, id: delta.newID,
+                                                    fileMode: delta.newMode == 0o100755 ? 0o100755 : 0o100644))
                     }
                 }
             }

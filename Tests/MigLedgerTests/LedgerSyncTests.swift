@@ -238,6 +238,23 @@ import TestSupport
         #expect(try LedgerVerifier(repository: stepwise.repository).verify("production").isEmpty)
     }
 
+    /// The ledger holds a deployed file as the project had it, executable bit included.
+    @Test func anExecutableMigrationKeepsItsMode() throws {
+        let f = try LedgerFixture(environments: """
+            production:
+              deploys: ["refs/tags/v*"]
+            """)
+        let script = try f.git.write("db/migrate/001_a.sql", "select 1;\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try f.commit(["db/migrate/002_b.sql": "select 2;\n"], "two migrations", date: "2024-03-01T00:00:00Z")
+        try f.tag("v1")
+        _ = try f.sync.sync(f.environment("production"))
+        let listed = try f.git.git("ls-tree", "refs/migledger/production", "db/migrate/").stdout.split(separator: "\n")
+        #expect(listed.count == 2)
+        #expect(listed.contains { $0.hasPrefix("100755 blob") && $0.hasSuffix("\tdb/migrate/001_a.sql") })
+        #expect(listed.contains { $0.hasPrefix("100644 blob") && $0.hasSuffix("\tdb/migrate/002_b.sql") })
+    }
+
     @Test func concurrentSyncsKeepEveryEntryExactlyOnce() async throws {
         let f = try LedgerFixture(environments: """
             production:
