@@ -27,3 +27,21 @@ private final class OrderedResults<Value>: @unchecked Sendable {
         try lock.withLock { results }.map { try $0!.get() }
     }
 }
+
+/// `background` on another thread while `body` runs on this one; both results once both end.
+public func concurrently<Background: Sendable, Result>(_ background: @escaping @Sendable () -> Background,
+                                                       _ body: () throws -> Result) rethrows -> (Background, Result) {
+    let slot = Slot<Background>()
+    let done = DispatchGroup()
+    DispatchQueue.global().async(group: done) { slot.value = background() }
+    // also when `body` throws: the other thread's work ends before this call does
+    defer { done.wait() }
+    let result = try body()
+    done.wait()
+    return (slot.value!, result)
+}
+
+/// One value handed from one thread to another; the DispatchGroup orders the accesses.
+private final class Slot<Value>: @unchecked Sendable {
+    var value: Value?
+}

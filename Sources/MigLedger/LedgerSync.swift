@@ -182,8 +182,15 @@ public struct LedgerSync {
                 return SyncReport(environment: environment, deploys: [], alreadyRecorded: skipped,
                                   unusableMarkers: unusable, retries: attempt, tip: planned.tip)
             }
-            let state = try store.withEntries(planned)
-            var ledger = WorkingLedger(state: state)
+            // The cache's entries are decoded on another thread while the deploys' folders are
+            // compared: neither needs the other.
+            let (cached, (changes, lastFolders)) = try concurrently({ planned.cacheFile.flatMap(WorkingLedger.blobs(of:)) }) {
+                try FolderChanges.compute(markers.map(\.commit), after: planned.last?.message.sourceCommit,
+                                          known: planned.cacheFile?.folders() ?? TreeStore(), folders: folders,
+                                          repository: repository)
+            }
+            let state = cached == nil ? try store.withEntries(planned) : planned
+            var ledger = cached.map(WorkingLedger.init(blobs:)) ?? WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
             // Many deploys are written as packs; a few (an incremental sync) as loose objects,
@@ -193,9 +200,6 @@ public struct LedgerSync {
             let writes = ObjectWrites(repository: repository, storage: markers.count >= Self.packThreshold ? .pack : .loose)
             let image = TreeImage(repository: repository, tree: state.last?.tree, writes: writes)
             var unflushed = 0
-            let (changes, lastFolders) = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
-                                                                   known: state.cacheFile?.folders() ?? TreeStore(),
-                                                                   folders: folders, repository: repository)
             for (marker, changes) in zip(markers, changes) {
                 let (record, message, additions) = try ledger.apply(marker, changes: changes, environment: environment,
                                                                     repository: repository, folders: folders)
@@ -251,6 +255,17 @@ private struct WorkingLedger {
 
     init(state: LedgerState) {
         blobs = state.entries.mapValues { CachedEntry(blob: $0.blob, source: $0.sourceCommit, marker: $0.marker, deployedAt: $0.deployedAt) }
+    }
+
+    init(blobs: [RepoPath: CachedEntry]) {
+        self.blobs = blobs
+    }
+
+    /// The entries of a sync cache file; nil when they do not decode.
+    static func blobs(of file: SyncCacheFile) -> [RepoPath: CachedEntry]? {
+        var blobs: [RepoPath: CachedEntry] = [:]
+        blobs.reserveCapacity(file.entryCount)
+        return file.forEachEntry { blobs[$0] = $1 } ? blobs : nil
     }
 
     /// Turns how the marker's migration folders differ from the previous deploy's into ledger
