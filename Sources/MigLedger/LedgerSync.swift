@@ -124,6 +124,7 @@ public struct LedgerSync {
                                                  marker: entry.marker, deployedAt: entry.deployedAt)
         }
         let (markers, _, _) = try unrecordedMarkers(environment, state: state)
+        guard !markers.isEmpty else { return entries }
         var ledger = WorkingLedger(state: state)
         let (changes, _) = try FolderChanges.compute(markers.map(\.commit), after: state.last?.message.sourceCommit,
                                                      known: state.cacheFile?.folders() ?? TreeStore(), folders: folders,
