@@ -191,6 +191,9 @@ public struct LedgerSync {
                                           repository: repository)
             }
             let state = cached == nil ? try store.withEntries(planned) : planned
+            // A cache whose entries did not decode was replaced by a read of the chain, which may
+            // have found another writer's deploys: plan again from it.
+            guard state.tip == planned.tip else { continue }
             var ledger = cached.map(WorkingLedger.init(blobs:)) ?? WorkingLedger(state: state)
             var records: [DeployRecord] = []
             var parent = state.last
