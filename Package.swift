@@ -41,7 +41,7 @@ let package = Package(
                 dependencies: ["MigCore", "MigGit", "MigPolicy"],
                 swiftSettings: strict),
         .target(name: "MigReport", dependencies: ["MigCore"], swiftSettings: strict),
-        .target(name: "MigPostgres", dependencies: ["CLibPQ"], swiftSettings: strict),
+        .target(name: "MigPostgres", dependencies: ["CLibPQ", "MigCore"], swiftSettings: strict),
         .target(name: "MigRules", dependencies: ["MigCore", "MigFormats", "MigSQL", "MigPolicy"], swiftSettings: strict),
         .target(name: "MigHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "MigForge", dependencies: ["MigCore", "MigGit", "MigHTTP"], swiftSettings: strict),

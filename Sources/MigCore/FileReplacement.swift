@@ -17,17 +17,11 @@ public func replaceFile(at path: String, with bytes: [UInt8], temporaryIn direct
     }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
     guard descriptor >= 0 else { throw failure("creating \(temporary)") }
-    var offset = 0
-    while offset < bytes.count {
-        let count = bytes.withUnsafeBufferPointer { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else {
-            let error = failure("writing \(temporary)")
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        offset += count
+    guard bytes.withUnsafeBufferPointer({ writeFully($0, to: descriptor) }) else {
+        let error = failure("writing \(temporary)")
+        close(descriptor)
+        unlink(temporary)
+        throw error
     }
     guard !durable || fsync(descriptor) == 0, close(descriptor) == 0 else {
         unlink(temporary)

@@ -43,7 +43,7 @@ enum PackFileWriter {
     @discardableResult
     static func write(_ objects: [PackObject], into directory: String) throws(GitError) -> ObjectID {
         var pack: [UInt8] = Array("PACK".utf8)
-        appendBigEndian(UInt32(2), to: &pack)
+        pack.appendBigEndian(UInt32(2))
         var entries: [(id: ObjectID, offset: Int, crc: UInt32)] = []
         var written: [ObjectID: (offset: Int, index: Int)] = [:]
         /// For each object stored, the whole object its delta is of (itself when stored whole).
@@ -53,7 +53,7 @@ enum PackFileWriter {
             written[object.id] = (0, unique.count)
             unique.append(object)
         }
-        appendBigEndian(UInt32(unique.count), to: &pack)
+        pack.appendBigEndian(UInt32(unique.count))
         let compressor = try Compressor()
         for (index, object) in unique.enumerated() {
             let start = pack.count
@@ -88,7 +88,7 @@ enum PackFileWriter {
         pack += packChecksum
 
         var idx: [UInt8] = [0xFF, 0x74, 0x4F, 0x63]
-        appendBigEndian(UInt32(2), to: &idx)
+        idx.appendBigEndian(UInt32(2))
         entries.sort { $0.id < $1.id }
         let raws = entries.map(\.id.raw)
         var fanout = [UInt32](repeating: 0, count: 256)
@@ -96,20 +96,20 @@ enum PackFileWriter {
         var running: UInt32 = 0
         for byte in 0..<256 {
             running += fanout[byte]
-            appendBigEndian(running, to: &idx)
+            idx.appendBigEndian(running)
         }
         for raw in raws { idx += raw }
-        for entry in entries { appendBigEndian(entry.crc, to: &idx) }
+        for entry in entries { idx.appendBigEndian(entry.crc) }
         var large: [UInt64] = []
         for entry in entries {
             if entry.offset < 0x8000_0000 {
-                appendBigEndian(UInt32(entry.offset), to: &idx)
+                idx.appendBigEndian(UInt32(entry.offset))
             } else {
-                appendBigEndian(0x8000_0000 | UInt32(large.count), to: &idx)
+                idx.appendBigEndian(0x8000_0000 | UInt32(large.count))
                 large.append(UInt64(entry.offset))
             }
         }
-        for offset in large { appendBigEndian(offset, to: &idx) }
+        for offset in large { idx.appendBigEndian(offset) }
         idx += packChecksum
         idx += sha1(idx)
 
@@ -177,13 +177,6 @@ enum PackFileWriter {
         }
     }
 
-    private static func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    private static func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
-    }
 }
 
 /// git's delta format: the base's size and the result's, then instructions that copy a range
@@ -202,18 +195,18 @@ enum Delta {
         appendSize(base.count, to: &out)
         appendSize(target.count, to: &out)
         appendCopy(offset: 0, count: prefix, to: &out)
-        target.withUnsafeBufferPointer { appendInsert(UnsafeBufferPointer(rebasing: $0[prefix..<$0.count - suffix]), to: &out) }
+        appendInsert(target[prefix..<target.count - suffix], to: &out)
         appendCopy(offset: base.count - suffix, count: suffix, to: &out)
         return out
     }
 
     /// Insert instructions of at most 127 bytes each.
-    private static func appendInsert(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var start = 0
-        while start < bytes.count {
-            let count = min(127, bytes.count - start)
+    private static func appendInsert(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let count = min(127, bytes.endIndex - start)
             out.append(UInt8(count))
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<start + count]))
+            out.append(contentsOf: bytes[start..<start + count])
             start += count
         }
     }
@@ -223,86 +216,42 @@ enum Delta {
     /// merged late sorts among older ones), and this finds each of them where a common start
     /// and end would insert everything between the first and the last.
     static func encode(fromTree base: [UInt8], to target: [UInt8]) -> [UInt8] {
-        let encoded: [UInt8]? = base.withUnsafeBufferPointer { base in
-            target.withUnsafeBufferPointer { target in
-                guard let baseEntries = entries(of: base), let targetEntries = entries(of: target) else { return nil }
-                var out: [UInt8] = []
-                appendSize(base.count, to: &out)
-                appendSize(target.count, to: &out)
-                var copy: Range<Int>?
-                var insert: Range<Int>?
-                func flush() {
-                    if let range = copy { appendCopy(offset: range.lowerBound, count: range.count, to: &out) }
-                    if let range = insert { appendInsert(UnsafeBufferPointer(rebasing: target[range]), to: &out) }
-                    copy = nil
-                    insert = nil
+        guard let baseTree = RawTree(base), let targetTree = RawTree(target) else { return encode(from: base, to: target) }
+        var out: [UInt8] = []
+        appendSize(base.count, to: &out)
+        appendSize(target.count, to: &out)
+        var copy: Range<Int>?
+        var insert: Range<Int>?
+        func flush() {
+            if let range = copy { appendCopy(offset: range.lowerBound, count: range.count, to: &out) }
+            if let range = insert { appendInsert(target[range], to: &out) }
+            copy = nil
+            insert = nil
+        }
+        var next = 0
+        for index in 0..<targetTree.count {
+            while next < baseTree.count, !baseTree.sameEntry(next, as: targetTree, index),
+                  baseTree.precedes(next, targetTree, index) {
+                next += 1
+            }
+            if next < baseTree.count, baseTree.sameEntry(next, as: targetTree, index) {
+                let range = baseTree.entry(at: next)
+                if insert != nil { flush() }
+                if let current = copy, current.upperBound == range.lowerBound {
+                    copy = current.lowerBound..<range.upperBound
+                } else {
+                    if copy != nil { flush() }
+                    copy = range
                 }
-                var next = 0
-                for entry in targetEntries {
-                    while next < baseEntries.count, !same(baseEntries[next], base, entry, target),
-                          precedes(baseEntries[next], base, entry, target) {
-                        next += 1
-                    }
-                    if next < baseEntries.count, same(baseEntries[next], base, entry, target) {
-                        let range = baseEntries[next]
-                        if insert != nil { flush() }
-                        if let current = copy, current.upperBound == range.lowerBound {
-                            copy = current.lowerBound..<range.upperBound
-                        } else {
-                            if copy != nil { flush() }
-                            copy = range
-                        }
-                        next += 1
-                    } else {
-                        if copy != nil { flush() }
-                        insert = insert.map { $0.lowerBound..<entry.upperBound } ?? entry
-                    }
-                }
-                flush()
-                return out
+                next += 1
+            } else {
+                if copy != nil { flush() }
+                let entry = targetTree.entry(at: index)
+                insert = insert.map { $0.lowerBound..<entry.upperBound } ?? entry
             }
         }
-        return encoded ?? encode(from: base, to: target)
-    }
-
-    /// The byte ranges of a tree's entries (`<mode> <name>\0<20-byte id>`); nil if malformed.
-    private static func entries(of tree: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
-        guard let start = tree.baseAddress else { return [] }
-        var result: [Range<Int>] = []
-        var position = 0
-        while position < tree.count {
-            guard let zero = memchr(start + position, 0, tree.count - position) else { return nil }
-            let end = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(zero)) + 21
-            guard end <= tree.count else { return nil }
-            result.append(position..<end)
-            position = end
-        }
-        return result
-    }
-
-    private static func same(_ lhs: Range<Int>, _ lhsTree: UnsafeBufferPointer<UInt8>,
-                             _ rhs: Range<Int>, _ rhsTree: UnsafeBufferPointer<UInt8>) -> Bool {
-        lhs.count == rhs.count && memcmp(lhsTree.baseAddress! + lhs.lowerBound, rhsTree.baseAddress! + rhs.lowerBound, lhs.count) == 0
-    }
-
-    /// Whether the first entry comes before the second in git's tree order: by name, a folder's
-    /// name as if it ended with `/`.
-    private static func precedes(_ lhs: Range<Int>, _ lhsTree: UnsafeBufferPointer<UInt8>,
-                                 _ rhs: Range<Int>, _ rhsTree: UnsafeBufferPointer<UInt8>) -> Bool {
-        func parts(_ range: Range<Int>, _ tree: UnsafeBufferPointer<UInt8>) -> (name: Range<Int>, folder: Bool) {
-            var space = range.lowerBound
-            while tree[space] != 0x20 { space += 1 }
-            let folder = space - range.lowerBound == 5 && tree[range.lowerBound] == UInt8(ascii: "4")
-            return (space + 1..<range.upperBound - 21, folder)
-        }
-        let (left, leftFolder) = parts(lhs, lhsTree)
-        let (right, rightFolder) = parts(rhs, rhsTree)
-        let common = min(left.count, right.count)
-        let order = memcmp(lhsTree.baseAddress! + left.lowerBound, rhsTree.baseAddress! + right.lowerBound, common)
-        if order != 0 { return order < 0 }
-        let leftNext: Int = left.count > common ? Int(lhsTree[left.lowerBound + common]) : (leftFolder ? 0x2F : -1)
-        let rightNext: Int = right.count > common ? Int(rhsTree[right.lowerBound + common]) : (rightFolder ? 0x2F : -1)
-        return leftNext < rightNext
+        flush()
+        return out
     }
 
     /// Lengths of the common start and the common end, which do not overlap in either.

@@ -82,6 +82,22 @@ struct RawTree {
         Int(starts[index])..<(index + 1 < starts.count ? Int(starts[index + 1]) : bytes.count)
     }
 
+    /// Whether entry `index` has the same bytes as `other`'s entry `otherIndex`: mode, name and id.
+    func sameEntry(_ index: Int, as other: RawTree, _ otherIndex: Int) -> Bool {
+        let mine = entry(at: index), theirs = other.entry(at: otherIndex)
+        guard mine.count == theirs.count else { return false }
+        return bytes.withUnsafeBufferPointer { left in
+            other.bytes.withUnsafeBufferPointer { right in
+                memcmp(left.baseAddress! + mine.lowerBound, right.baseAddress! + theirs.lowerBound, mine.count) == 0
+            }
+        }
+    }
+
+    /// Whether entry `index` comes before `other`'s entry `otherIndex` in git's tree order.
+    func precedes(_ index: Int, _ other: RawTree, _ otherIndex: Int) -> Bool {
+        RawTree.precedes(bytes[name(at: index)], isFolder(at: index), other.bytes[other.name(at: otherIndex)], other.isFolder(at: otherIndex))
+    }
+
     /// The entry named `name`, a file or a folder.
     func find(_ name: [UInt8]) -> Int? {
         for folder in [false, true] {

@@ -5,9 +5,9 @@ internal import CGit2
 /// Not thread-safe, like the handle it wraps: use one instance per task.
 public final class Repository {
     let handle: Owned
-    /// The trees read last, newest first: a sync compares each deploy's migration folders with
-    /// the previous deploy's, and libgit2 caches no tree over 4 KB, so each folder of thousands
-    /// of files would otherwise be read and parsed twice.
+    /// The trees read last, newest first: the hook and `ledger verify` compare each commit's
+    /// folders with its parent's, and libgit2 caches no tree over 4 KB, so each folder of
+    /// thousands of files would otherwise be read and parsed twice.
     var recentTrees: [(id: ObjectID, tree: Owned)] = []
     /// Object folders added from git's environment (a push's quarantine), kept for `location`.
     private var objectFolders: [String] = []

@@ -1,6 +1,5 @@
 internal import CGit2
-import MigCore
-import Foundation
+public import MigCore
 
 /// Trees kept as their stored bytes, by id, so that comparing a folder with its next version
 /// reads only the next version: a ledger sync keeps the last deploy's migration folders here
@@ -23,11 +22,10 @@ public struct TreeStore: Sendable {
 
     /// `<count:u32>`, then per tree `<id:20><size:u32><bytes>`.
     public func encode(into out: inout [UInt8]) {
-        func append(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).bigEndian) { out.append(contentsOf: $0) } }
-        append(trees.count)
+        out.appendBigEndian(UInt32(trees.count))
         for (id, tree) in trees {
             id.appendRaw(to: &out)
-            append(tree.bytes.count)
+            out.appendBigEndian(UInt32(tree.bytes.count))
             out.append(contentsOf: tree.bytes)
         }
     }
@@ -35,25 +33,29 @@ public struct TreeStore: Sendable {
     /// Decodes what `encode` wrote; nil unless `bytes` are exactly that, every tree well formed
     /// and matching its id.
     public init?(decoding bytes: ArraySlice<UInt8>) {
-        var at = bytes.startIndex
-        func number() -> Int? {
-            guard bytes.endIndex - at >= 4 else { return nil }
-            defer { at += 4 }
-            return bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+        let decoded = bytes.withUnsafeBufferPointer { buffer -> [ObjectID: RawTree]? in
+            var reader = ByteReader(buffer)
+            guard let count = reader.number(4) else { return nil }
+            var trees: [ObjectID: RawTree] = [:]
+            for _ in 0..<count {
+                guard let id = reader.id(), let size = reader.number(4), let stored = reader.take(size),
+                      let tree = RawTree(Array(stored)),
+                      // a cache file is ours, but not beyond damage: a tree that is not what its
+                      // id names would make a comparison report changes that are not there
+                      PackObject(GIT_OBJECT_TREE, tree.bytes).id == id else { return nil }
+                trees[id] = tree
+            }
+            return reader.isAtEnd ? trees : nil
         }
-        guard let count = number() else { return nil }
-        for _ in 0..<count {
-            guard bytes.endIndex - at >= 20, let id = ObjectID(raw: bytes[at..<at + 20]) else { return nil }
-            at += 20
-            guard let size = number(), bytes.endIndex - at >= size,
-                  let tree = RawTree(Array(bytes[at..<at + size])) else { return nil }
-            at += size
-            // a cache file is ours, but not beyond damage: a tree that is not what its id names
-            // would make a comparison report changes that are not there
-            guard PackObject(GIT_OBJECT_TREE, tree.bytes).id == id else { return nil }
-            trees[id] = tree
-        }
-        guard at == bytes.endIndex else { return nil }
+        guard let decoded else { return nil }
+        trees = decoded
+    }
+}
+
+extension ByteReader {
+    /// A raw 20-byte object id.
+    public mutating func id() -> ObjectID? {
+        take(20).map { ObjectID(rawBytesAt: UnsafeRawPointer($0.baseAddress!)) }
     }
 }
 
@@ -81,27 +83,17 @@ extension Repository {
                 right += 1
                 continue
             }
-            let oldName = left < oldTree.count ? oldTree.name(at: left) : 0..<0
-            let newName = right < newTree.count ? newTree.name(at: right) : 0..<0
-            let oldFirst: Bool, newFirst: Bool
-            if left == oldTree.count {
-                (oldFirst, newFirst) = (false, true)
-            } else if right == newTree.count {
-                (oldFirst, newFirst) = (true, false)
-            } else {
-                let oldFolder = oldTree.isFolder(at: left), newFolder = newTree.isFolder(at: right)
-                oldFirst = RawTree.precedes(oldTree.bytes[oldName], oldFolder, newTree.bytes[newName], newFolder)
-                newFirst = !oldFirst && RawTree.precedes(newTree.bytes[newName], newFolder, oldTree.bytes[oldName], oldFolder)
-            }
-            if oldFirst {
-                try removed(oldTree, left, path: prefix + oldTree.bytes[oldName], known: known, kept: &kept, into: &deltas)
+            if right == newTree.count || left < oldTree.count && oldTree.precedes(left, newTree, right) {
+                try removed(oldTree, left, path: prefix + oldTree.bytes[oldTree.name(at: left)], known: known, kept: &kept,
+                            into: &deltas)
                 left += 1
-            } else if newFirst {
-                try added(newTree, right, path: prefix + newTree.bytes[newName], known: known, kept: &kept, into: &deltas)
+            } else if left == oldTree.count || newTree.precedes(right, oldTree, left) {
+                try added(newTree, right, path: prefix + newTree.bytes[newTree.name(at: right)], known: known, kept: &kept,
+                          into: &deltas)
                 right += 1
             } else {
                 // same name and, as git orders them, both folders or both not
-                let path = prefix + newTree.bytes[newName]
+                let path = prefix + newTree.bytes[newTree.name(at: right)]
                 let oldID = oldTree.id(at: left), newID = newTree.id(at: right)
                 let oldMode = oldTree.mode(at: left), newMode = newTree.mode(at: right)
                 if newTree.isFolder(at: right) {
@@ -145,19 +137,6 @@ extension Repository {
             deltas.append(DiffDelta(status: .added, oldPath: RepoPath(bytes: path), newPath: RepoPath(bytes: path),
                                     oldID: .zero, newID: tree.id(at: index), oldMode: 0, newMode: tree.mode(at: index),
                                     similarity: 0))
-        }
-    }
-}
-
-extension RawTree {
-    /// Whether entry `index` has the same bytes as `other`'s entry `otherIndex`.
-    func sameEntry(_ index: Int, as other: RawTree, _ otherIndex: Int) -> Bool {
-        let mine = entry(at: index), theirs = other.entry(at: otherIndex)
-        guard mine.count == theirs.count else { return false }
-        return bytes.withUnsafeBufferPointer { left in
-            other.bytes.withUnsafeBufferPointer { right in
-                memcmp(left.baseAddress! + mine.lowerBound, right.baseAddress! + theirs.lowerBound, mine.count) == 0
-            }
         }
     }
 }

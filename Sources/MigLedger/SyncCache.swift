@@ -41,7 +41,7 @@ struct SyncCacheFile: Sendable {
     /// for anything that is not a complete cache file.
     init?(bytes: [UInt8]) {
         let parsed = bytes.withUnsafeBufferPointer { buffer -> (ObjectID, [String], Int, Int, Int, Int, Int)? in
-            var reader = Reader(bytes: buffer)
+            var reader = ByteReader(buffer)
             guard reader.take(5).map(Array.init) == Self.magic, let tip = reader.id(),
                   let markerCount = reader.number(4), let deployCount = reader.number(4),
                   let entryCount = reader.number(4) else { return nil }
@@ -80,7 +80,7 @@ struct SyncCacheFile: Sendable {
     /// The recorded deploys; nil if one names a marker the file lacks.
     func deploys() -> Set<DeployKey>? {
         bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, at: deploySection.lowerBound)
+            var reader = ByteReader(buffer, at: deploySection.lowerBound)
             var recorded: Set<DeployKey> = []
             recorded.reserveCapacity(deployCount)
             for _ in 0..<deployCount {
@@ -94,7 +94,7 @@ struct SyncCacheFile: Sendable {
     /// Calls `body` with each entry; false if one names a marker the file lacks.
     func forEachEntry(_ body: (RepoPath, CachedEntry) -> Void) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer, at: entrySection.lowerBound)
+            var reader = ByteReader(buffer, at: entrySection.lowerBound)
             for _ in 0..<entryCount {
                 guard let blob = reader.id(), let source = reader.id(), let deployedAt = reader.number(8),
                       let marker = reader.number(4), marker < markers.count, let length = reader.number(2),
@@ -136,31 +136,6 @@ struct SyncCacheFile: Sendable {
                            entries: (entries.count, entryBytes), folders: folders)
     }
 
-    private struct Reader {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var at = 0
-
-        init(bytes: UnsafeBufferPointer<UInt8>, at: Int = 0) {
-            self.bytes = bytes
-            self.at = at
-        }
-
-        mutating func take(_ count: Int) -> UnsafeBufferPointer<UInt8>? {
-            guard count >= 0, at + count <= bytes.count else { return nil }
-            defer { at += count }
-            return UnsafeBufferPointer(rebasing: bytes[at..<at + count])
-        }
-
-        mutating func number(_ width: Int) -> Int? {
-            guard let slice = take(width) else { return nil }
-            var value = 0
-            for byte in slice { value = value << 8 | Int(byte) }
-            return value
-        }
-
-        mutating func id() -> ObjectID? { take(20).map { ObjectID(rawBytesAt: UnsafeRawPointer($0.baseAddress!)) } }
-    }
-
     private struct Writer {
         /// Markers numbered so far; those past `known` are new to the file being written.
         var markers: [String]
@@ -184,16 +159,16 @@ struct SyncCacheFile: Sendable {
 
         mutating func deploy(_ deploy: DeployKey, into out: inout [UInt8]) {
             deploy.commit.appendRaw(to: &out)
-            Self.append(number(of: deploy.marker), width: 4, to: &out)
+            out.appendBigEndian(UInt32(number(of: deploy.marker)))
         }
 
         mutating func entry(_ path: RepoPath, _ entry: CachedEntry, into out: inout [UInt8]) -> Bool {
             guard path.bytes.count < 65536 else { return false }
             entry.blob.appendRaw(to: &out)
             entry.source.appendRaw(to: &out)
-            Self.append(Int(truncatingIfNeeded: entry.deployedAt.seconds), width: 8, to: &out)
-            Self.append(number(of: entry.marker), width: 4, to: &out)
-            Self.append(path.bytes.count, width: 2, to: &out)
+            out.appendBigEndian(UInt64(truncatingIfNeeded: entry.deployedAt.seconds))
+            out.appendBigEndian(UInt32(number(of: entry.marker)))
+            out.appendBigEndian(UInt16(path.bytes.count))
             out.append(contentsOf: path.bytes)
             return true
         }
@@ -204,7 +179,7 @@ struct SyncCacheFile: Sendable {
             for name in markers[known...] {
                 let bytes = Array(name.utf8)
                 guard bytes.count < 65536 else { return nil }
-                Self.append(bytes.count, width: 2, to: &newMarkers)
+                newMarkers.appendBigEndian(UInt16(bytes.count))
                 newMarkers += bytes
             }
             var out: [UInt8] = []
@@ -212,9 +187,9 @@ struct SyncCacheFile: Sendable {
                                 + deploys.bytes.count + old.entries.count + entries.bytes.count + folders.encodedSize)
             out += SyncCacheFile.magic
             tip.appendRaw(to: &out)
-            Self.append(markers.count, width: 4, to: &out)
-            Self.append(deploys.count, width: 4, to: &out)
-            Self.append(entries.count, width: 4, to: &out)
+            out.appendBigEndian(UInt32(markers.count))
+            out.appendBigEndian(UInt32(deploys.count))
+            out.appendBigEndian(UInt32(entries.count))
             out += old.markers
             out += newMarkers
             out += old.deploys
@@ -223,12 +198,6 @@ struct SyncCacheFile: Sendable {
             out += entries.bytes
             folders.encode(into: &out)
             return out
-        }
-
-        static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
-            for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
-                out.append(UInt8(truncatingIfNeeded: value >> shift))
-            }
         }
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import MigCore
 
 /// A throwaway PostgreSQL server: a fresh cluster in a temporary folder, reachable only through
 /// a unix socket in that folder, removed by `stop()`, at process exit, and on SIGINT or SIGTERM.
@@ -173,7 +174,7 @@ extension EphemeralPostgres {
 /// Every running temporary server, stopped when the process exits or is interrupted.
 final class Cleanup: @unchecked Sendable {
     static let shared = Cleanup()
-    static let created = LockedFlag()
+    static let created = Locked(false)
     private let lock = NSLock()
     private var servers: [ObjectIdentifier: EphemeralPostgres] = [:]
     private var signalSources: [any DispatchSourceSignal] = []
@@ -219,15 +220,5 @@ final class Cleanup: @unchecked Sendable {
             while true { sleep(1) }
         }
         stopAll()
-    }
-}
-
-/// A flag read and set from any thread.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    func withLock<Result>(_ body: (inout Bool) -> Result) -> Result {
-        lock.withLock { body(&value) }
     }
 }

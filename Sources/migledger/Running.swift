@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MigCore
 import MigledgerKit
 
 /// Runs a command body, printing errors as one clear message on stderr and exiting with the
@@ -30,15 +31,7 @@ func printErr(_ text: String) {
 /// nothing is left to report it to.
 private func write(_ text: String, to descriptor: Int32) {
     var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
-    }
+    _ = text.withUTF8 { writeFully($0, to: descriptor) }
 }
 
 /// Colors only on a terminal, and never when NO_COLOR is set.
